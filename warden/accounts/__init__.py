@@ -1,0 +1,1 @@
+"""Staff accounts: roles, permissions per action, MFA sign-in."""

@@ -1,0 +1,86 @@
+"""Staff roles and the actions each may take.
+
+Roles are Django groups with these names. Every service calls ``authorize()`` before it
+writes; every console view checks the same action, so the matrix below is the one place
+that says who may do what. Superusers get no domain actions from being superusers.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    ANALYST = "analyst"
+    APPROVER = "approver"
+    CONSULAR_OFFICER = "consular_officer"
+    MISSION_MANAGER = "mission_manager"
+    ADMINISTRATOR = "administrator"
+
+
+ROLE_LABELS = {
+    Role.ANALYST: _("Analyst"),
+    Role.APPROVER: _("Approver"),
+    Role.CONSULAR_OFFICER: _("Consular officer"),
+    Role.MISSION_MANAGER: _("Mission manager"),
+    Role.ADMINISTRATOR: _("Administrator"),
+}
+
+ALL_ROLES = frozenset(Role)
+A, P, C, M, X = (
+    Role.ANALYST,
+    Role.APPROVER,
+    Role.CONSULAR_OFFICER,
+    Role.MISSION_MANAGER,
+    Role.ADMINISTRATOR,
+)
+
+# action -> roles allowed to take it
+ACTIONS: dict[str, frozenset[Role]] = {
+    "console.view": ALL_ROLES,
+    "advisory.view_drafts": frozenset({A, P}),
+    "advisory.draft": frozenset({A}),
+    "advisory.submit": frozenset({A}),
+    "advisory.return": frozenset({P}),
+    "advisory.publish": frozenset({P}),
+    "advisory.withdraw": frozenset({P}),
+    "statement.draft": frozenset({A}),
+    "statement.submit": frozenset({A}),
+    "statement.return": frozenset({P}),
+    "statement.publish": frozenset({P}),
+    "statement.withdraw": frozenset({P}),
+    "area.manage": frozenset({A}),
+    "authority.manage": frozenset({X}),
+    "audit.view": frozenset({P, X}),
+    "staff.manage": frozenset({X}),
+}
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser | None) -> frozenset[Role]:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached: frozenset[Role] | None = getattr(user, "_warden_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+        cached = frozenset(role for role in Role if role.value in names)
+        user._warden_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def can(user: AbstractBaseUser | AnonymousUser | None, action: str) -> bool:
+    return bool(ACTIONS[action] & user_roles(user))
+
+
+def authorize(user: AbstractBaseUser | AnonymousUser | None, action: str) -> None:
+    """Raise PermissionDenied unless one of ``user``'s roles may take ``action``."""
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+    if not can(user, action):
+        roles = ", ".join(sorted(str(ROLE_LABELS[r]) for r in ACTIONS[action]))
+        raise PermissionDenied(
+            _("This needs one of these roles: %(roles)s.") % {"roles": roles}
+        )

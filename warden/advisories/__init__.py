@@ -1,0 +1,1 @@
+"""Level scales, advisory editions, statements and their review dates."""

@@ -1,0 +1,10 @@
+"""ASGI entry point; production serves Django through WSGI workers (see docs)."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "warden.settings")
+application = get_asgi_application()

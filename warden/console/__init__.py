@@ -1,0 +1,1 @@
+"""Operator console: pages for staff."""

@@ -1,0 +1,1 @@
+"""Countries, subdivisions, custom areas and cities."""

@@ -1,0 +1,1 @@
+"""Posts, staff and drawdown (placeholders until the missions capability)."""

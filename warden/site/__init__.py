@@ -1,0 +1,1 @@
+"""Public pages, feeds and CAP: read-only views."""
