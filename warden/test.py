@@ -60,3 +60,52 @@ def carol(cast: dict[str, User]) -> User:
 @pytest.fixture
 def mallory(cast: dict[str, User]) -> User:
     return cast["mallory"]
+
+
+@pytest.fixture
+def authority(cast: dict[str, User]) -> Any:
+    from warden.advisories.services import authority_create
+
+    return authority_create(
+        acting_user=cast["frank"], slug="nsc", name="National Security Council (test)",
+        sender="nsc.test", preset="israel-nsc", is_default=True,
+    )
+
+
+@pytest.fixture
+def turkey(db: None) -> Any:
+    from warden.geo.models import Country, Subdivision
+
+    country, _ = Country.objects.get_or_create(
+        code="TR", defaults={"alpha3": "TUR", "numeric": "792", "name": "Türkiye",
+                             "names": {"he": "טורקיה"}})
+    Subdivision.objects.get_or_create(code="TR-34", defaults={"country": country,
+                                                              "name": "İstanbul"})
+    return country
+
+
+def content(level: int = 2, **overrides: Any) -> Any:
+    """Complete edition content at ``level``, ready to submit."""
+    from warden.advisories.services import EditionContent, TextContent
+
+    values: dict[str, Any] = {
+        "level": level,
+        "reasons": ("T", "U") if level >= 2 else (),
+        "texts": {
+            "en": TextContent(f"Level {level} summary.", f"Level {level} full advice."),
+            "he": TextContent(f"תקציר רמה {level}.", f"המלצה מלאה לרמה {level}."),
+        },
+        "change_note": f"Set to level {level}.",
+    }
+    values.update(overrides)
+    return EditionContent(**values)
+
+
+def publish(country: Any, level: int, *, author: User, approver: User, **overrides: Any) -> Any:
+    """Draft, submit and publish an edition in one go."""
+    from warden.advisories import services
+
+    edition = services.edition_draft(acting_user=author, country=country,
+                                     content=content(level, **overrides))
+    services.edition_submit(acting_user=author, edition=edition)
+    return services.edition_publish(acting_user=approver, edition=edition)

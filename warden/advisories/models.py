@@ -144,6 +144,9 @@ class Edition(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+",
+                                 help_text=_("The current edition when this draft was started."))
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+",
                                  help_text=_("The edition this one replaced when published."))
