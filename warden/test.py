@@ -67,8 +67,12 @@ def authority(cast: dict[str, User]) -> Any:
     from warden.advisories.services import authority_create
 
     return authority_create(
-        acting_user=cast["frank"], slug="nsc", name="National Security Council (test)",
-        sender="nsc.test", preset="israel-nsc", is_default=True,
+        acting_user=cast["frank"],
+        slug="nsc",
+        name="National Security Council (test)",
+        sender="nsc.test",
+        preset="israel-nsc",
+        is_default=True,
     )
 
 
@@ -77,10 +81,12 @@ def turkey(db: None) -> Any:
     from warden.geo.models import Country, Subdivision
 
     country, _ = Country.objects.get_or_create(
-        code="TR", defaults={"alpha3": "TUR", "numeric": "792", "name": "Türkiye",
-                             "names": {"he": "טורקיה"}})
-    Subdivision.objects.get_or_create(code="TR-34", defaults={"country": country,
-                                                              "name": "İstanbul"})
+        code="TR",
+        defaults={"alpha3": "TUR", "numeric": "792", "name": "Türkiye", "names": {"he": "טורקיה"}},
+    )
+    Subdivision.objects.get_or_create(
+        code="TR-34", defaults={"country": country, "name": "İstanbul"}
+    )
     return country
 
 
@@ -105,7 +111,8 @@ def publish(country: Any, level: int, *, author: User, approver: User, **overrid
     """Draft, submit and publish an edition in one go."""
     from warden.advisories import services
 
-    edition = services.edition_draft(acting_user=author, country=country,
-                                     content=content(level, **overrides))
+    edition = services.edition_draft(
+        acting_user=author, country=country, content=content(level, **overrides)
+    )
     services.edition_submit(acting_user=author, edition=edition)
     return services.edition_publish(acting_user=approver, edition=edition)

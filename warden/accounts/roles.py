@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
@@ -60,27 +60,25 @@ ACTIONS: dict[str, frozenset[Role]] = {
 }
 
 
-def user_roles(user: AbstractBaseUser | AnonymousUser | None) -> frozenset[Role]:
+def user_roles(user: User | AnonymousUser | None) -> frozenset[Role]:
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     cached: frozenset[Role] | None = getattr(user, "_warden_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+        names = set(user.groups.values_list("name", flat=True))
         cached = frozenset(role for role in Role if role.value in names)
-        user._warden_roles = cached  # type: ignore[union-attr]
+        setattr(user, "_warden_roles", cached)  # noqa: B010 (cache on the instance)
     return cached
 
 
-def can(user: AbstractBaseUser | AnonymousUser | None, action: str) -> bool:
+def can(user: User | AnonymousUser | None, action: str) -> bool:
     return bool(ACTIONS[action] & user_roles(user))
 
 
-def authorize(user: AbstractBaseUser | AnonymousUser | None, action: str) -> None:
+def authorize(user: User | AnonymousUser | None, action: str) -> None:
     """Raise PermissionDenied unless one of ``user``'s roles may take ``action``."""
     if action not in ACTIONS:
         raise KeyError(f"unknown action {action!r}")
     if not can(user, action):
         roles = ", ".join(sorted(str(ROLE_LABELS[r]) for r in ACTIONS[action]))
-        raise PermissionDenied(
-            _("This needs one of these roles: %(roles)s.") % {"roles": roles}
-        )
+        raise PermissionDenied(_("This needs one of these roles: %(roles)s.") % {"roles": roles})

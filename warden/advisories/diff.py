@@ -57,12 +57,17 @@ def _field_changes(old: EditionContent | None, new: EditionContent) -> list[Fiel
         (_("Level"), fmt(old.level) if old else "—", fmt(new.level)),
         (_("Risk indicators"), _reasons(old.reasons) if old else "—", _reasons(new.reasons)),
         (_("Review due"), fmt(old.review_due) if old else "—", fmt(new.review_due)),
-        (_("Temporary"), (_("yes") if old.is_temporary else _("no")) if old else "—",
-         _("yes") if new.is_temporary else _("no")),
+        (
+            _("Temporary"),
+            (_("yes") if old.is_temporary else _("no")) if old else "—",
+            _("yes") if new.is_temporary else _("no"),
+        ),
         (_("Expected end"), fmt(old.expected_end) if old else "—", fmt(new.expected_end)),
-        (_("Areas"),
-         ", ".join(f"{a.code}: {a.level}" for a in old.areas) or "—" if old else "—",
-         ", ".join(f"{a.code}: {a.level}" for a in new.areas) or "—"),
+        (
+            _("Areas"),
+            ", ".join(f"{a.code}: {a.level}" for a in old.areas) or "—" if old else "—",
+            ", ".join(f"{a.code}: {a.level}" for a in new.areas) or "—",
+        ),
     ]
     return [FieldChange(label, a, b) for label, a, b in pairs if a != b]
 

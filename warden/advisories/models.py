@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import translation
@@ -47,7 +49,9 @@ class Authority(models.Model):
         verbose_name_plural = _("authorities")
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_authority"
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_authority",
             )
         ]
 
@@ -93,8 +97,9 @@ class Level(models.Model):
         verbose_name_plural = _("levels")
         constraints = [
             models.UniqueConstraint(fields=["authority", "number"], name="unique_level_number"),
-            models.CheckConstraint(condition=models.Q(number__gte=1, number__lte=4),
-                                   name="level_between_1_and_4"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=4), name="level_between_1_and_4"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,8 +124,9 @@ class Edition(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="editions")
     number = models.PositiveIntegerField(_("edition number"))
     level = models.PositiveSmallIntegerField(_("level"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     is_exercise = models.BooleanField(_("exercise"), default=False)
     reasons = models.JSONField(_("risk indicators"), default=list, blank=True)
     change_note = models.TextField(_("change note"), blank=True)
@@ -129,29 +135,42 @@ class Edition(models.Model):
     review_due = models.DateField(_("review due"), null=True, blank=True)
     is_temporary = models.BooleanField(_("temporary"), default=False)
     expected_end = models.DateField(_("expected end"), null=True, blank=True)
-    statements = models.ManyToManyField("Statement", blank=True, related_name="cited_by")
+    statements: models.ManyToManyField[Statement, Any] = models.ManyToManyField(
+        "Statement", blank=True, related_name="cited_by"
+    )
 
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
-    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+",
-                                          blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     returned_comment = models.TextField(_("comment from the approver"), blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
-    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+",
-                                 help_text=_("The current edition when this draft was started."))
-    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+",
-                                 help_text=_("The edition this one replaced when published."))
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    based_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The current edition when this draft was started."),
+    )
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The edition this one replaced when published."),
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
@@ -160,15 +179,17 @@ class Edition(models.Model):
         verbose_name = _("advisory edition")
         verbose_name_plural = _("advisory editions")
         constraints = [
-            models.UniqueConstraint(fields=["country", "is_exercise", "number"],
-                                    name="unique_edition_number"),
+            models.UniqueConstraint(
+                fields=["country", "is_exercise", "number"], name="unique_edition_number"
+            ),
             models.UniqueConstraint(
                 fields=["country", "is_exercise"],
                 condition=models.Q(status="published"),
                 name="one_published_edition_per_country",
             ),
-            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=4),
-                                   name="edition_level_between_1_and_4"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=4), name="edition_level_between_1_and_4"
+            ),
         ]
         indexes = [models.Index(fields=["status", "review_due"])]
 
@@ -221,8 +242,10 @@ class AreaLevel(models.Model):
                     | models.Q(subdivision__isnull=True, custom_area__isnull=False)
                 ),
             ),
-            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=4),
-                                   name="arealevel_level_between_1_and_4"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=4),
+                name="arealevel_level_between_1_and_4",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -242,28 +265,31 @@ class Statement(models.Model):
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="statements")
     countries = models.ManyToManyField(Country, related_name="statements")
-    edition = models.ForeignKey(Edition, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="tied_statements")
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.DRAFT, db_index=True)
+    edition = models.ForeignKey(
+        Edition, null=True, blank=True, on_delete=models.PROTECT, related_name="tied_statements"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     is_exercise = models.BooleanField(_("exercise"), default=False)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
 
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
-    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+",
-                                          blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     returned_comment = models.TextField(_("comment from the approver"), blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
@@ -293,8 +319,9 @@ class StatementText(models.Model):
     class Meta:
         ordering = ["statement", "language"]
         constraints = [
-            models.UniqueConstraint(fields=["statement", "language"],
-                                    name="one_statement_text_per_language")
+            models.UniqueConstraint(
+                fields=["statement", "language"], name="one_statement_text_per_language"
+            )
         ]
 
     def __str__(self) -> str:

@@ -43,47 +43,86 @@ def _level(number: int, texts: dict[str, dict[str, str]]) -> LevelPreset:
 
 
 ISRAEL_NSC: list[LevelPreset] = [
-    _level(1, {
-        "en": {"name": "Basic precautions", "wording": "Take basic precautions."},
-        "he": {"name": "אמצעי זהירות בסיסיים", "wording": "יש לנקוט אמצעי זהירות בסיסיים."},
-    }),
-    _level(2, {
-        "en": {"name": "Increased precautions",
-               "wording": "Potential threat: take increased precautions."},
-        "he": {"name": "אמצעי זהירות מוגברים",
-               "wording": "איום פוטנציאלי: יש לנקוט אמצעי זהירות מוגברים."},
-    }),
-    _level(3, {
-        "en": {"name": "Moderate threat",
-               "wording": "Moderate threat: reconsider non-essential travel."},
-        "he": {"name": "איום בינוני",
-               "wording": "איום בינוני: יש לשקול מחדש נסיעות שאינן חיוניות."},
-    }),
-    _level(4, {
-        "en": {"name": "High threat",
-               "wording": "High threat: do not travel; those there should leave."},
-        "he": {"name": "איום גבוה",
-               "wording": "איום גבוה: אין לנסוע; השוהים במקום מתבקשים לצאת ממנו."},
-    }),
+    _level(
+        1,
+        {
+            "en": {"name": "Basic precautions", "wording": "Take basic precautions."},
+            "he": {"name": "אמצעי זהירות בסיסיים", "wording": "יש לנקוט אמצעי זהירות בסיסיים."},
+        },
+    ),
+    _level(
+        2,
+        {
+            "en": {
+                "name": "Increased precautions",
+                "wording": "Potential threat: take increased precautions.",
+            },
+            "he": {
+                "name": "אמצעי זהירות מוגברים",
+                "wording": "איום פוטנציאלי: יש לנקוט אמצעי זהירות מוגברים.",
+            },
+        },
+    ),
+    _level(
+        3,
+        {
+            "en": {
+                "name": "Moderate threat",
+                "wording": "Moderate threat: reconsider non-essential travel.",
+            },
+            "he": {
+                "name": "איום בינוני",
+                "wording": "איום בינוני: יש לשקול מחדש נסיעות שאינן חיוניות.",
+            },
+        },
+    ),
+    _level(
+        4,
+        {
+            "en": {
+                "name": "High threat",
+                "wording": "High threat: do not travel; those there should leave.",
+            },
+            "he": {
+                "name": "איום גבוה",
+                "wording": "איום גבוה: אין לנסוע; השוהים במקום מתבקשים לצאת ממנו.",
+            },
+        },
+    ),
 ]
 
 US_STATE_DEPARTMENT: list[LevelPreset] = [
-    _level(1, {
-        "en": {"name": "Exercise normal precautions", "wording": "Exercise normal precautions."},
-        "he": {"name": "זהירות רגילה", "wording": "יש לנקוט זהירות רגילה."},
-    }),
-    _level(2, {
-        "en": {"name": "Exercise increased caution", "wording": "Exercise increased caution."},
-        "he": {"name": "זהירות מוגברת", "wording": "יש לנקוט זהירות מוגברת."},
-    }),
-    _level(3, {
-        "en": {"name": "Reconsider travel", "wording": "Reconsider travel."},
-        "he": {"name": "שקילה מחדש של הנסיעה", "wording": "יש לשקול מחדש את הנסיעה."},
-    }),
-    _level(4, {
-        "en": {"name": "Do not travel", "wording": "Do not travel."},
-        "he": {"name": "אין לנסוע", "wording": "אין לנסוע."},
-    }),
+    _level(
+        1,
+        {
+            "en": {
+                "name": "Exercise normal precautions",
+                "wording": "Exercise normal precautions.",
+            },
+            "he": {"name": "זהירות רגילה", "wording": "יש לנקוט זהירות רגילה."},
+        },
+    ),
+    _level(
+        2,
+        {
+            "en": {"name": "Exercise increased caution", "wording": "Exercise increased caution."},
+            "he": {"name": "זהירות מוגברת", "wording": "יש לנקוט זהירות מוגברת."},
+        },
+    ),
+    _level(
+        3,
+        {
+            "en": {"name": "Reconsider travel", "wording": "Reconsider travel."},
+            "he": {"name": "שקילה מחדש של הנסיעה", "wording": "יש לשקול מחדש את הנסיעה."},
+        },
+    ),
+    _level(
+        4,
+        {
+            "en": {"name": "Do not travel", "wording": "Do not travel."},
+            "he": {"name": "אין לנסוע", "wording": "אין לנסוע."},
+        },
+    ),
 ]
 
 PRESETS: dict[str, list[LevelPreset]] = {

@@ -39,32 +39,41 @@ def country_levels(*, exercise: bool = False) -> list[CountryLevel]:
     """Every country with its current edition (or none), highest level first."""
     current = {e.country_id: e for e in published_editions(exercise=exercise)}
     today = timezone.localdate()
-    rows = [CountryLevel(c, current.get(c.pk), review_state(current.get(c.pk), today=today))
-            for c in Country.objects.all()]
+    rows = [
+        CountryLevel(c, current.get(c.pk), review_state(current.get(c.pk), today=today))
+        for c in Country.objects.all()
+    ]
     rows.sort(key=lambda r: (-(r.edition.level if r.edition else 0), r.country.local_name()))
     return rows
 
 
-def editions_review_due(*, within_days: int | None = None,
-                        today: date | None = None) -> QuerySet[Edition]:
+def editions_review_due(
+    *, within_days: int | None = None, today: date | None = None
+) -> QuerySet[Edition]:
     """Current actual editions whose review date is past or within ``within_days``."""
     today = today or timezone.localdate()
     days = settings.WARDEN_REVIEW_WARNING_DAYS if within_days is None else within_days
-    return (published_editions()
-            .filter(review_due__lte=today + timedelta(days=days))
-            .select_related("country", "author")
-            .order_by("review_due", "country__name"))
+    return (
+        published_editions()
+        .filter(review_due__lte=today + timedelta(days=days))
+        .select_related("country", "author")
+        .order_by("review_due", "country__name")
+    )
 
 
 def edition_history(country: Country | str, *, exercise: bool = False) -> QuerySet[Edition]:
     """Every edition that was ever published for ``country``, newest first."""
     code = country.pk if isinstance(country, Country) else country
-    return (Edition.objects
-            .filter(country_id=code, is_exercise=exercise,
-                    status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN])
-            .select_related("authority", "published_by")
-            .prefetch_related("texts", "areas__subdivision", "areas__custom_area")
-            .order_by("-published_at", "-number"))
+    return (
+        Edition.objects.filter(
+            country_id=code,
+            is_exercise=exercise,
+            status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN],
+        )
+        .select_related("authority", "published_by")
+        .prefetch_related("texts", "areas__subdivision", "areas__custom_area")
+        .order_by("-published_at", "-number")
+    )
 
 
 def editions_pending(*, exercise: bool | None = None) -> QuerySet[Edition]:
@@ -74,8 +83,9 @@ def editions_pending(*, exercise: bool | None = None) -> QuerySet[Edition]:
     return qs.select_related("country", "author").order_by("-updated_at")
 
 
-def statements_published(*, country: Country | str | None = None,
-                         exercise: bool = False) -> QuerySet[Statement]:
+def statements_published(
+    *, country: Country | str | None = None, exercise: bool = False
+) -> QuerySet[Statement]:
     qs = Statement.objects.filter(status=Status.PUBLISHED, is_exercise=exercise)
     if country is not None:
         qs = qs.filter(countries=country)
@@ -89,7 +99,7 @@ def notification_audience_count(edition: Edition) -> int:
     ``warden.people.selectors.audience_count`` nobody is registered, so the count is 0.
     """
     try:
-        from warden.people import selectors as people  # type: ignore[attr-defined]
+        from warden.people import selectors as people  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         return 0
     return int(people.audience_count(edition))

@@ -16,7 +16,7 @@ class Origin:
     channel: str = "system"  # web | api | cli | worker | system
 
 
-_origin: ContextVar[Origin] = ContextVar("warden_origin", default=Origin())
+_origin: ContextVar[Origin] = ContextVar("warden_origin", default=Origin())  # noqa: B039 (frozen)
 
 
 def current_origin() -> Origin:

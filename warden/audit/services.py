@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -51,7 +51,7 @@ def _lock_head() -> AuditChainHead:
 
 def record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     summary: str = "",
@@ -102,8 +102,9 @@ def chain_verify() -> Iterator[ChainProblem]:
     last: AuditEvent | None = None
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if event.prev_hash != expected_prev:
-            yield ChainProblem(event.pk, "previous hash does not match: a row before it was "
-                                         "removed or changed")
+            yield ChainProblem(
+                event.pk, "previous hash does not match: a row before it was removed or changed"
+            )
         if event_hash(event) != event.hash:
             yield ChainProblem(event.pk, "contents do not match the hash: the row was changed")
         expected_prev = event.hash
@@ -111,5 +112,6 @@ def chain_verify() -> Iterator[ChainProblem]:
     head = AuditChainHead.objects.filter(pk=1).first()
     head_hash = head.last_hash if head else GENESIS
     if head_hash != (last.hash if last else GENESIS):
-        yield ChainProblem(None, "the newest rows were removed: the chain head does not match "
-                                 "the last row")
+        yield ChainProblem(
+            None, "the newest rows were removed: the chain head does not match the last row"
+        )

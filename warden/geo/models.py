@@ -15,6 +15,9 @@ class Country(models.Model):
     name = models.CharField(_("name"), max_length=100)
     # {"he": "טורקיה", ...}: names in the other shipped languages, from pycountry's catalogues.
     names = models.JSONField(_("names by language"), default=dict, blank=True)
+    # ["Turkey", "Republic of Türkiye", ...]: other names that find this country in a search
+    # (pycountry's official and formal names, their translations, and well-known aliases).
+    aliases = models.JSONField(_("other names"), default=list, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -69,7 +69,9 @@ def email_settings(url: str) -> dict[str, object]:
     if scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     if scheme not in {"smtp", "smtps"}:
-        raise EnvError(f"EMAIL_URL must start with smtp://, smtps://, console: or locmem:, not {url!r}")
+        raise EnvError(
+            f"EMAIL_URL must start with smtp://, smtps://, console: or locmem:, not {url!r}"
+        )
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ SENDER_RE = re.compile(r"^[^\s,&<]+$")
 @transaction.atomic
 def authority_create(
     *,
-    acting_user: AbstractBaseUser,
+    acting_user: User,
     slug: str,
     name: str,
     sender: str,
@@ -34,7 +34,9 @@ def authority_create(
     errors: dict[str, str] = {}
     if preset not in PRESETS:
         errors["preset"] = _("Unknown scale %(preset)s; choose one of: %(known)s.") % {
-            "preset": preset, "known": ", ".join(sorted(PRESETS))}
+            "preset": preset,
+            "known": ", ".join(sorted(PRESETS)),
+        }
     if not SENDER_RE.match(sender):
         errors["sender"] = _("The CAP sender may not contain spaces, commas, & or <.")
     if Authority.objects.filter(slug=slug).exists():
@@ -48,8 +50,12 @@ def authority_create(
     )
     for level in PRESETS[preset]:
         Level.objects.create(authority=authority, **level)
-    record(actor=acting_user, action="advisory.authority.create", obj=authority,
-           after={"slug": slug, "preset": preset, "default": is_default})
+    record(
+        actor=acting_user,
+        action="advisory.authority.create",
+        obj=authority,
+        after={"slug": slug, "preset": preset, "default": is_default},
+    )
     return authority
 
 

@@ -113,24 +113,32 @@ def check_dates(
     now = timezone.now()
     if effective > now + timedelta(minutes=1):
         errors.setdefault("effective_at", []).append(
-            _("The effective time cannot be in the future; publish when it takes effect."))
+            _("The effective time cannot be in the future; publish when it takes effect.")
+        )
     if current_effective is not None and effective < current_effective:
         errors.setdefault("effective_at", []).append(
-            _("The effective time cannot be earlier than the current edition's."))
+            _("The effective time cannot be earlier than the current edition's.")
+        )
     effective_day = timezone.localdate(effective)
     latest = default_review_due(level=content.level, effective=effective_day)
     review_due = content.review_due or latest
     if review_due <= effective_day:
         errors.setdefault("review_due", []).append(
-            _("The review date must be after the effective date."))
+            _("The review date must be after the effective date.")
+        )
     elif review_due > latest:
         errors.setdefault("review_due", []).append(
             _("Level %(level)s must be reviewed within %(months)s months, by %(latest)s.")
-            % {"level": content.level, "months": review_months(content.level),
-               "latest": latest.isoformat()})
+            % {
+                "level": content.level,
+                "months": review_months(content.level),
+                "latest": latest.isoformat(),
+            }
+        )
     if content.expected_end is not None and content.expected_end < effective_day:
         errors.setdefault("expected_end", []).append(
-            _("The expected end cannot be before the effective date."))
+            _("The expected end cannot be before the effective date.")
+        )
     if errors:
         raise ValidationError(errors)
     return review_due

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -77,8 +77,12 @@ def edition_content(edition: Edition) -> EditionContent:
 
 
 def _snapshot(edition: Edition) -> dict[str, Any]:
-    return {"status": edition.status, "level": edition.level, "exercise": edition.is_exercise,
-            "areas": {a.area_code: a.level for a in edition.areas.select_related("custom_area")}}
+    return {
+        "status": edition.status,
+        "level": edition.level,
+        "exercise": edition.is_exercise,
+        "areas": {a.area_code: a.level for a in edition.areas.select_related("custom_area")},
+    }
 
 
 def _authors(obj: Edition | Statement) -> set[int]:
@@ -103,14 +107,25 @@ def _resolve_area(country: Country, area: AreaContent) -> dict[str, Any]:
     custom = CustomArea.objects.filter(code=area.code, country=country).first()
     if custom is not None:
         return {"custom_area": custom}
-    raise ValidationError({"areas": _("%(code)s is not an area of %(country)s.")
-                           % {"code": area.code, "country": country.local_name()}})
+    raise ValidationError(
+        {
+            "areas": _("%(code)s is not an area of %(country)s.")
+            % {"code": area.code, "country": country.local_name()}
+        }
+    )
 
 
 def _write_content(edition: Edition, content: EditionContent) -> None:
     check_structure(content, authority=edition.authority, country=edition.country)
-    for name in ("level", "change_note", "is_minor", "effective_at", "review_due",
-                 "is_temporary", "expected_end"):
+    for name in (
+        "level",
+        "change_note",
+        "is_minor",
+        "effective_at",
+        "review_due",
+        "is_temporary",
+        "expected_end",
+    ):
         setattr(edition, name, getattr(content, name))
     edition.reasons = list(content.reasons)
     edition.save()
@@ -122,10 +137,15 @@ def _write_content(edition: Edition, content: EditionContent) -> None:
     )
     edition.areas.all().delete()
     for area in content.areas:
-        AreaLevel.objects.create(edition=edition, level=area.level, notes=area.notes,
-                                 **_resolve_area(edition.country, area))
-    statements = list(Statement.objects.filter(pk__in=content.statement_ids,
-                                                countries=edition.country))
+        AreaLevel.objects.create(
+            edition=edition,
+            level=area.level,
+            notes=area.notes,
+            **_resolve_area(edition.country, area),
+        )
+    statements = list(
+        Statement.objects.filter(pk__in=content.statement_ids, countries=edition.country)
+    )
     if len(statements) != len(set(content.statement_ids)):
         raise ValidationError({"statement_ids": _("Cite only statements about this country.")})
     edition.statements.set(statements)
@@ -134,7 +154,7 @@ def _write_content(edition: Edition, content: EditionContent) -> None:
 @transaction.atomic
 def edition_draft(
     *,
-    acting_user: AbstractBaseUser,
+    acting_user: User,
     country: Country,
     content: EditionContent,
     is_exercise: bool = False,
@@ -155,14 +175,14 @@ def edition_draft(
         based_on=current_edition(country, exercise=is_exercise),
     )
     _write_content(edition, content)
-    record(actor=acting_user, action="advisory.edition.draft", obj=edition,
-           after=_snapshot(edition))
+    record(
+        actor=acting_user, action="advisory.edition.draft", obj=edition, after=_snapshot(edition)
+    )
     return edition
 
 
 @transaction.atomic
-def edition_revise(*, acting_user: AbstractBaseUser, edition: Edition,
-                   content: EditionContent) -> Edition:
+def edition_revise(*, acting_user: User, edition: Edition, content: EditionContent) -> Edition:
     """Change a draft (or a returned edition). Whoever edits it becomes one of its authors."""
     authorize(acting_user, "advisory.draft")
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
@@ -172,13 +192,18 @@ def edition_revise(*, acting_user: AbstractBaseUser, edition: Edition,
     _write_content(edition, content)
     if acting_user.pk != edition.author_id:
         edition.contributors.add(acting_user)
-    record(actor=acting_user, action="advisory.edition.revise", obj=edition,
-           before=before, after=_snapshot(edition))
+    record(
+        actor=acting_user,
+        action="advisory.edition.revise",
+        obj=edition,
+        before=before,
+        after=_snapshot(edition),
+    )
     return edition
 
 
 @transaction.atomic
-def edition_submit(*, acting_user: AbstractBaseUser, edition: Edition) -> Edition:
+def edition_submit(*, acting_user: User, edition: Edition) -> Edition:
     """Send a complete draft to the approvers."""
     authorize(acting_user, "advisory.submit")
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
@@ -187,17 +212,22 @@ def edition_submit(*, acting_user: AbstractBaseUser, edition: Edition) -> Editio
     check_complete(edition_content(edition), previous_level=current.level if current else None)
     before = _snapshot(edition)
     edition.status = Status.SUBMITTED
-    edition.submitted_by = acting_user  # type: ignore[assignment]
+    edition.submitted_by = acting_user
     edition.submitted_at = timezone.now()
     edition.returned_comment = ""
     edition.save()
-    record(actor=acting_user, action="advisory.edition.submit", obj=edition,
-           before=before, after=_snapshot(edition))
+    record(
+        actor=acting_user,
+        action="advisory.edition.submit",
+        obj=edition,
+        before=before,
+        after=_snapshot(edition),
+    )
     return edition
 
 
 @transaction.atomic
-def edition_return(*, acting_user: AbstractBaseUser, edition: Edition, comment: str) -> Edition:
+def edition_return(*, acting_user: User, edition: Edition, comment: str) -> Edition:
     """Send a submitted edition back to its author with a comment."""
     authorize(acting_user, "advisory.return")
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
@@ -207,17 +237,22 @@ def edition_return(*, acting_user: AbstractBaseUser, edition: Edition, comment: 
     edition.status = Status.RETURNED
     edition.returned_comment = comment.strip()
     edition.save()
-    record(actor=acting_user, action="advisory.edition.return", obj=edition,
-           summary=comment.strip()[:500], after=_snapshot(edition))
+    record(
+        actor=acting_user,
+        action="advisory.edition.return",
+        obj=edition,
+        summary=comment.strip()[:500],
+        after=_snapshot(edition),
+    )
     return edition
 
 
-def _check_second_person(acting_user: AbstractBaseUser, obj: Edition | Statement,
-                         levels: list[int | None]) -> None:
+def _check_second_person(
+    acting_user: User, obj: Edition | Statement, levels: list[int | None]
+) -> None:
     if needs_second_person(levels) and acting_user.pk in _authors(obj):
         raise TwoPersonRuleError(
-            _("You wrote or edited this. A level of 3 or higher needs an approver who did "
-              "neither.")
+            _("You wrote or edited this. A level of 3 or higher needs an approver who did neither.")
         )
 
 
@@ -228,7 +263,7 @@ def _area_levels(edition: Edition | None) -> list[int | None]:
 
 
 @transaction.atomic
-def edition_publish(*, acting_user: AbstractBaseUser, edition: Edition) -> Edition:
+def edition_publish(*, acting_user: User, edition: Edition) -> Edition:
     """Publish a submitted edition; the current one becomes superseded."""
     authorize(acting_user, "advisory.publish")
     _lock_country(edition.country)
@@ -237,8 +272,12 @@ def edition_publish(*, acting_user: AbstractBaseUser, edition: Edition) -> Editi
     current = current_edition(edition.country, exercise=edition.is_exercise)
     if current is not None and current.pk != (edition.based_on_id or current.pk):
         raise ValidationError(
-            _("Edition %(number)s was published after this draft was started. Return it so "
-              "that the author can bring it up to date.") % {"number": current.number})
+            _(
+                "Edition %(number)s was published after this draft was started. Return it so "
+                "that the author can bring it up to date."
+            )
+            % {"number": current.number}
+        )
     if current is None and edition.based_on_id is not None:
         raise ValidationError(_("The edition this draft was based on is no longer current."))
     _check_second_person(acting_user, edition, _area_levels(edition) + _area_levels(current))
@@ -246,22 +285,32 @@ def edition_publish(*, acting_user: AbstractBaseUser, edition: Edition) -> Editi
     check_complete(content, previous_level=current.level if current else None)
     now = timezone.now()
     effective = edition.effective_at or now
-    edition.review_due = check_dates(content, effective=effective,
-                                     current_effective=current.effective_at if current else None)
+    edition.review_due = check_dates(
+        content, effective=effective, current_effective=current.effective_at if current else None
+    )
     if current is not None:
         current.status = Status.SUPERSEDED
         current.save(update_fields=["status", "updated_at"])
-        record(actor=acting_user, action="advisory.edition.supersede", obj=current,
-               after={"status": Status.SUPERSEDED, "by": edition.pk})
+        record(
+            actor=acting_user,
+            action="advisory.edition.supersede",
+            obj=current,
+            after={"status": Status.SUPERSEDED, "by": edition.pk},
+        )
     before = _snapshot(edition)
     edition.status = Status.PUBLISHED
     edition.effective_at = effective
-    edition.published_by = acting_user  # type: ignore[assignment]
+    edition.published_by = acting_user
     edition.published_at = now
     edition.previous = current
     edition.save()
-    record(actor=acting_user, action="advisory.edition.publish", obj=edition,
-           before=before, after=_snapshot(edition) | {"previous": current.pk if current else None})
+    record(
+        actor=acting_user,
+        action="advisory.edition.publish",
+        obj=edition,
+        before=before,
+        after=_snapshot(edition) | {"previous": current.pk if current else None},
+    )
     from warden.advisories.services.statements import statement_publish
 
     for statement in edition.tied_statements.filter(status=Status.SUBMITTED):
@@ -270,7 +319,7 @@ def edition_publish(*, acting_user: AbstractBaseUser, edition: Edition) -> Editi
 
 
 @transaction.atomic
-def edition_withdraw(*, acting_user: AbstractBaseUser, edition: Edition, reason: str) -> Edition:
+def edition_withdraw(*, acting_user: User, edition: Edition, reason: str) -> Edition:
     """Withdraw the current edition; the one it replaced becomes current again."""
     authorize(acting_user, "advisory.withdraw")
     _lock_country(edition.country)
@@ -282,21 +331,32 @@ def edition_withdraw(*, acting_user: AbstractBaseUser, edition: Edition, reason:
     _check_second_person(acting_user, edition, _area_levels(edition) + _area_levels(previous))
     before = _snapshot(edition)
     edition.status = Status.WITHDRAWN
-    edition.withdrawn_by = acting_user  # type: ignore[assignment]
+    edition.withdrawn_by = acting_user
     edition.withdrawn_at = timezone.now()
     edition.withdrawn_reason = reason.strip()
     edition.save()
-    record(actor=acting_user, action="advisory.edition.withdraw", obj=edition,
-           summary=reason.strip()[:500], before=before, after=_snapshot(edition))
+    record(
+        actor=acting_user,
+        action="advisory.edition.withdraw",
+        obj=edition,
+        summary=reason.strip()[:500],
+        before=before,
+        after=_snapshot(edition),
+    )
     if previous is not None and previous.status == Status.SUPERSEDED:
         previous.status = Status.PUBLISHED
         previous.save(update_fields=["status", "updated_at"])
-        record(actor=acting_user, action="advisory.edition.reinstate", obj=previous,
-               after={"status": Status.PUBLISHED, "after_withdrawal_of": edition.pk})
+        record(
+            actor=acting_user,
+            action="advisory.edition.reinstate",
+            obj=previous,
+            after={"status": Status.PUBLISHED, "after_withdrawal_of": edition.pk},
+        )
     from warden.advisories.services.statements import statements_withdraw_with_edition
 
     statements_withdraw_with_edition(
-        acting_user=acting_user, edition=edition,
+        acting_user=acting_user,
+        edition=edition,
         reason=_("Withdrawn with its edition: %(reason)s") % {"reason": reason.strip()},
         statements=edition.tied_statements.select_for_update().filter(status=Status.PUBLISHED),
     )

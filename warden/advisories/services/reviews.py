@@ -29,15 +29,21 @@ def responsible_analysts(edition: Edition) -> list[User]:
 
 def _send(edition: Edition, kind: str, recipients: list[User]) -> None:
     with translation.override(settings.LANGUAGE_CODE):
-        subject = (_("Review overdue: %(country)s, level %(level)s")
-                   if kind == ReviewReminder.Kind.OVERDUE
-                   else _("Review due soon: %(country)s, level %(level)s")) % {
-            "country": edition.country.name, "level": edition.level}
-        body = _("The advisory for %(country)s (edition %(number)s, level %(level)s) is due "
-                 "for review on %(due)s.\n\nOpen it in the console: %(url)s") % {
-            "country": edition.country.name, "number": edition.number, "level": edition.level,
-            "due": edition.review_due, "url": f"{settings.SITE_URL}/console/countries/"
-                                             f"{edition.country_id}/"}
+        subject = (
+            _("Review overdue: %(country)s, level %(level)s")
+            if kind == ReviewReminder.Kind.OVERDUE
+            else _("Review due soon: %(country)s, level %(level)s")
+        ) % {"country": edition.country.name, "level": edition.level}
+        body = _(
+            "The advisory for %(country)s (edition %(number)s, level %(level)s) is due "
+            "for review on %(due)s.\n\nOpen it in the console: %(url)s"
+        ) % {
+            "country": edition.country.name,
+            "number": edition.number,
+            "level": edition.level,
+            "due": edition.review_due,
+            "url": f"{settings.SITE_URL}/console/countries/{edition.country_id}/",
+        }
     send_mail(subject, body, None, [u.email for u in recipients])
 
 
@@ -57,11 +63,17 @@ def review_reminders_send() -> int:
         if recipients:
             _send(edition, kind, recipients)
         with transaction.atomic():
-            reminder = ReviewReminder.objects.create(edition=edition, kind=kind,
-                                                     recipients=len(recipients))
-            record(actor=None, action=f"advisory.review.{kind}", obj=edition,
-                   after={"reminder": reminder.pk, "recipients": len(recipients)})
-        log.info("review reminder %s for edition %s to %d analysts", kind, edition.pk,
-                 len(recipients))
+            reminder = ReviewReminder.objects.create(
+                edition=edition, kind=kind, recipients=len(recipients)
+            )
+            record(
+                actor=None,
+                action=f"advisory.review.{kind}",
+                obj=edition,
+                after={"reminder": reminder.pk, "recipients": len(recipients)},
+            )
+        log.info(
+            "review reminder %s for edition %s to %d analysts", kind, edition.pk, len(recipients)
+        )
         sent += 1
     return sent

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -35,9 +35,12 @@ class StatementContent:
 
 
 def _snapshot(statement: Statement) -> dict[str, Any]:
-    return {"status": statement.status, "exercise": statement.is_exercise,
-            "countries": sorted(statement.countries.values_list("pk", flat=True)),
-            "edition": statement.edition_id}
+    return {
+        "status": statement.status,
+        "exercise": statement.is_exercise,
+        "countries": sorted(statement.countries.values_list("pk", flat=True)),
+        "edition": statement.edition_id,
+    }
 
 
 def _write(statement: Statement, content: StatementContent) -> None:
@@ -50,14 +53,17 @@ def _write(statement: Statement, content: StatementContent) -> None:
     for language in content.texts:
         if language not in language_codes():
             errors.setdefault("texts", []).append(
-                _("Unsupported language %(lang)s.") % {"lang": language})
+                _("Unsupported language %(lang)s.") % {"lang": language}
+            )
     edition = None
     if content.edition_id is not None:
-        edition = Edition.objects.filter(pk=content.edition_id,
-                                         is_exercise=statement.is_exercise).first()
+        edition = Edition.objects.filter(
+            pk=content.edition_id, is_exercise=statement.is_exercise
+        ).first()
         if edition is None or edition.country_id not in content.countries:
             errors.setdefault("edition_id", []).append(
-                _("Tie the statement to an edition for one of its countries."))
+                _("Tie the statement to an edition for one of its countries.")
+            )
     if errors:
         raise ValidationError(errors)
     statement.edition = edition
@@ -72,20 +78,31 @@ def _write(statement: Statement, content: StatementContent) -> None:
 
 
 @transaction.atomic
-def statement_draft(*, acting_user: AbstractBaseUser, content: StatementContent,
-                    is_exercise: bool = False, authority: Authority | None = None) -> Statement:
+def statement_draft(
+    *,
+    acting_user: User,
+    content: StatementContent,
+    is_exercise: bool = False,
+    authority: Authority | None = None,
+) -> Statement:
     authorize(acting_user, "statement.draft")
-    statement = Statement(authority=authority or default_authority(), is_exercise=is_exercise,
-                          author=acting_user)
+    statement = Statement(
+        authority=authority or default_authority(), is_exercise=is_exercise, author=acting_user
+    )
     _write(statement, content)
-    record(actor=acting_user, action="advisory.statement.draft", obj=statement,
-           after=_snapshot(statement))
+    record(
+        actor=acting_user,
+        action="advisory.statement.draft",
+        obj=statement,
+        after=_snapshot(statement),
+    )
     return statement
 
 
 @transaction.atomic
-def statement_revise(*, acting_user: AbstractBaseUser, statement: Statement,
-                     content: StatementContent) -> Statement:
+def statement_revise(
+    *, acting_user: User, statement: Statement, content: StatementContent
+) -> Statement:
     authorize(acting_user, "statement.draft")
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     if statement.status not in EDITABLE:
@@ -94,13 +111,18 @@ def statement_revise(*, acting_user: AbstractBaseUser, statement: Statement,
     _write(statement, content)
     if acting_user.pk != statement.author_id:
         statement.contributors.add(acting_user)
-    record(actor=acting_user, action="advisory.statement.revise", obj=statement,
-           before=before, after=_snapshot(statement))
+    record(
+        actor=acting_user,
+        action="advisory.statement.revise",
+        obj=statement,
+        before=before,
+        after=_snapshot(statement),
+    )
     return statement
 
 
 @transaction.atomic
-def statement_submit(*, acting_user: AbstractBaseUser, statement: Statement) -> Statement:
+def statement_submit(*, acting_user: User, statement: Statement) -> Statement:
     authorize(acting_user, "statement.submit")
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     _require_status(statement, Status.SUBMITTED)
@@ -108,18 +130,21 @@ def statement_submit(*, acting_user: AbstractBaseUser, statement: Statement) -> 
     if main is None or not main.title or not main.text:
         raise ValidationError({"texts": _("The English headline and text are required.")})
     statement.status = Status.SUBMITTED
-    statement.submitted_by = acting_user  # type: ignore[assignment]
+    statement.submitted_by = acting_user
     statement.submitted_at = timezone.now()
     statement.returned_comment = ""
     statement.save()
-    record(actor=acting_user, action="advisory.statement.submit", obj=statement,
-           after=_snapshot(statement))
+    record(
+        actor=acting_user,
+        action="advisory.statement.submit",
+        obj=statement,
+        after=_snapshot(statement),
+    )
     return statement
 
 
 @transaction.atomic
-def statement_return(*, acting_user: AbstractBaseUser, statement: Statement,
-                     comment: str) -> Statement:
+def statement_return(*, acting_user: User, statement: Statement, comment: str) -> Statement:
     authorize(acting_user, "statement.return")
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     _require_status(statement, Status.RETURNED)
@@ -128,55 +153,70 @@ def statement_return(*, acting_user: AbstractBaseUser, statement: Statement,
     statement.status = Status.RETURNED
     statement.returned_comment = comment.strip()
     statement.save()
-    record(actor=acting_user, action="advisory.statement.return", obj=statement,
-           summary=comment.strip()[:500], after=_snapshot(statement))
+    record(
+        actor=acting_user,
+        action="advisory.statement.return",
+        obj=statement,
+        summary=comment.strip()[:500],
+        after=_snapshot(statement),
+    )
     return statement
 
 
-def _second_person(acting_user: AbstractBaseUser, statement: Statement) -> None:
+def _second_person(acting_user: User, statement: Statement) -> None:
     if acting_user.pk in _authors(statement):
         raise TwoPersonRuleError(
-            _("You wrote or edited this statement; another approver must decide on it."))
+            _("You wrote or edited this statement; another approver must decide on it.")
+        )
 
 
 @transaction.atomic
-def statement_publish(*, acting_user: AbstractBaseUser, statement: Statement) -> Statement:
+def statement_publish(*, acting_user: User, statement: Statement) -> Statement:
     """Publish a submitted statement. A statement always needs a second person."""
     authorize(acting_user, "statement.publish")
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     _require_status(statement, Status.PUBLISHED)
     _second_person(acting_user, statement)
     if statement.edition is not None and statement.edition.status not in {
-        Status.PUBLISHED, Status.SUBMITTED
+        Status.PUBLISHED,
+        Status.SUBMITTED,
     }:
         raise ValidationError(_("The edition this statement is tied to is not published."))
     now = timezone.now()
     statement.status = Status.PUBLISHED
-    statement.published_by = acting_user  # type: ignore[assignment]
+    statement.published_by = acting_user
     statement.published_at = now
     statement.issued_at = statement.issued_at or now
     statement.save()
-    record(actor=acting_user, action="advisory.statement.publish", obj=statement,
-           after=_snapshot(statement))
+    record(
+        actor=acting_user,
+        action="advisory.statement.publish",
+        obj=statement,
+        after=_snapshot(statement),
+    )
     return statement
 
 
-def _withdraw(acting_user: AbstractBaseUser, statement: Statement, reason: str) -> Statement:
+def _withdraw(acting_user: User, statement: Statement, reason: str) -> Statement:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the withdrawal.")})
     statement.status = Status.WITHDRAWN
-    statement.withdrawn_by = acting_user  # type: ignore[assignment]
+    statement.withdrawn_by = acting_user
     statement.withdrawn_at = timezone.now()
     statement.withdrawn_reason = reason.strip()
     statement.save()
-    record(actor=acting_user, action="advisory.statement.withdraw", obj=statement,
-           summary=reason.strip()[:500], after=_snapshot(statement))
+    record(
+        actor=acting_user,
+        action="advisory.statement.withdraw",
+        obj=statement,
+        summary=reason.strip()[:500],
+        after=_snapshot(statement),
+    )
     return statement
 
 
 @transaction.atomic
-def statement_withdraw(*, acting_user: AbstractBaseUser, statement: Statement,
-                       reason: str) -> Statement:
+def statement_withdraw(*, acting_user: User, statement: Statement, reason: str) -> Statement:
     authorize(acting_user, "statement.withdraw")
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     _require_status(statement, Status.WITHDRAWN)
@@ -184,8 +224,9 @@ def statement_withdraw(*, acting_user: AbstractBaseUser, statement: Statement,
     return _withdraw(acting_user, statement, reason)
 
 
-def statements_withdraw_with_edition(*, acting_user: AbstractBaseUser, edition: Edition,
-                                     reason: str, statements: Iterable[Statement]) -> None:
+def statements_withdraw_with_edition(
+    *, acting_user: User, edition: Edition, reason: str, statements: Iterable[Statement]
+) -> None:
     """Withdraw the statements tied to an edition that is being withdrawn.
 
     Called only by ``edition_withdraw`` after its own role and two-person checks passed.

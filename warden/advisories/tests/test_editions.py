@@ -69,8 +69,9 @@ def test_withdrawing_reinstates_the_previous_edition(authority, turkey, alice, b
 
 def test_exercise_editions_never_touch_the_actual_level(authority, turkey, alice, bob):
     actual = publish(turkey, 2, author=alice, approver=bob)
-    drill = services.edition_draft(acting_user=alice, country=turkey, content=content(4),
-                                   is_exercise=True)
+    drill = services.edition_draft(
+        acting_user=alice, country=turkey, content=content(4), is_exercise=True
+    )
     services.edition_submit(acting_user=alice, edition=drill)
     services.edition_publish(acting_user=bob, edition=drill)
     assert services.current_edition(turkey) == actual
@@ -78,8 +79,9 @@ def test_exercise_editions_never_touch_the_actual_level(authority, turkey, alice
 
 
 def test_submit_requires_a_change_note_and_english_text(authority, turkey, alice):
-    edition = services.edition_draft(acting_user=alice, country=turkey,
-                                     content=content(2, change_note="", texts={}))
+    edition = services.edition_draft(
+        acting_user=alice, country=turkey, content=content(2, change_note="", texts={})
+    )
     with pytest.raises(ValidationError) as err:
         services.edition_submit(acting_user=alice, edition=edition)
     assert set(err.value.message_dict) == {"texts", "change_note"}
@@ -87,8 +89,9 @@ def test_submit_requires_a_change_note_and_english_text(authority, turkey, alice
 
 def test_a_level_change_is_never_minor(authority, turkey, alice, bob):
     publish(turkey, 2, author=alice, approver=bob)
-    edition = services.edition_draft(acting_user=alice, country=turkey,
-                                     content=content(3, is_minor=True, change_note=""))
+    edition = services.edition_draft(
+        acting_user=alice, country=turkey, content=content(3, is_minor=True, change_note="")
+    )
     with pytest.raises(ValidationError) as err:
         services.edition_submit(acting_user=alice, edition=edition)
     assert "A level change is never a minor edit." in err.value.message_dict["is_minor"]
@@ -102,8 +105,10 @@ def test_review_due_defaults_by_level(authority, turkey, alice, bob):
 
 def test_future_effective_time_is_refused(authority, turkey, alice, bob):
     edition = services.edition_draft(
-        acting_user=alice, country=turkey,
-        content=content(2, effective_at=timezone.now() + timedelta(days=2)))
+        acting_user=alice,
+        country=turkey,
+        content=content(2, effective_at=timezone.now() + timedelta(days=2)),
+    )
     services.edition_submit(acting_user=alice, edition=edition)
     with pytest.raises(ValidationError) as err:
         services.edition_publish(acting_user=bob, edition=edition)
@@ -135,7 +140,14 @@ def test_every_step_writes_an_audit_event(authority, turkey, alice, bob):
     before = AuditEvent.objects.count()
     edition = publish(turkey, 3, author=alice, approver=bob)
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True)[before:])
-    assert actions == ["advisory.edition.draft", "advisory.edition.submit",
-                       "advisory.edition.publish"]
-    assert AuditEvent.objects.filter(object_type="advisories.edition",
-                                     object_id=str(edition.pk)).count() == 3
+    assert actions == [
+        "advisory.edition.draft",
+        "advisory.edition.submit",
+        "advisory.edition.publish",
+    ]
+    assert (
+        AuditEvent.objects.filter(
+            object_type="advisories.edition", object_id=str(edition.pk)
+        ).count()
+        == 3
+    )
