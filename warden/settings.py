@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet as xstatic_leaflet
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "ninja",
     "warden.audit",
     "warden.accounts",
     "warden.geo",
@@ -188,6 +190,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Leaflet's JavaScript and CSS come from the xstatic-leaflet package, served at /static/leaflet/.
+STATICFILES_DIRS = [("leaflet", xstatic_leaflet.BASE_DIR)]
 
 # --- Email ----------------------------------------------------------------------------
 globals().update(email_settings(envstr("EMAIL_URL", "console:")))
