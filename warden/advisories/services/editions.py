@@ -35,8 +35,17 @@ from warden.advisories.services.content import (
     check_dates,
     check_structure,
 )
+from warden.advisories.signals import publication_committed
 from warden.audit.services import record
 from warden.geo.models import Country, CustomArea, Subdivision
+
+
+def _announce(country_codes: list[str]) -> None:
+    """After commit, tell receivers (public snapshots) which countries changed."""
+    transaction.on_commit(
+        lambda: publication_committed.send(sender=Edition, country_codes=country_codes),
+        robust=True,
+    )
 
 
 class TwoPersonRuleError(PermissionDenied):
@@ -315,6 +324,8 @@ def edition_publish(*, acting_user: User, edition: Edition) -> Edition:
 
     for statement in edition.tied_statements.filter(status=Status.SUBMITTED):
         statement_publish(acting_user=acting_user, statement=statement)
+    if not edition.is_exercise:
+        _announce([edition.country_id])
     return edition
 
 
@@ -360,4 +371,6 @@ def edition_withdraw(*, acting_user: User, edition: Edition, reason: str) -> Edi
         reason=_("Withdrawn with its edition: %(reason)s") % {"reason": reason.strip()},
         statements=edition.tied_statements.select_for_update().filter(status=Status.PUBLISHED),
     )
+    if not edition.is_exercise:
+        _announce([edition.country_id])
     return edition

@@ -20,6 +20,7 @@ from warden.advisories.services.authorities import default_authority
 from warden.advisories.services.content import language_codes
 from warden.advisories.services.editions import (
     TwoPersonRuleError,
+    _announce,
     _authors,
     _require_status,
 )
@@ -194,6 +195,8 @@ def statement_publish(*, acting_user: User, statement: Statement) -> Statement:
         obj=statement,
         after=_snapshot(statement),
     )
+    if not statement.is_exercise:
+        _announce(sorted(statement.countries.values_list("pk", flat=True)))
     return statement
 
 
@@ -212,6 +215,8 @@ def _withdraw(acting_user: User, statement: Statement, reason: str) -> Statement
         summary=reason.strip()[:500],
         after=_snapshot(statement),
     )
+    if not statement.is_exercise:
+        _announce(sorted(statement.countries.values_list("pk", flat=True)))
     return statement
 
 

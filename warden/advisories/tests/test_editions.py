@@ -151,3 +151,32 @@ def test_every_step_writes_an_audit_event(authority, turkey, alice, bob):
         ).count()
         == 3
     )
+
+
+def test_it_announces_public_changes_after_commit_only(
+    authority, turkey, alice, bob, django_capture_on_commit_callbacks
+):
+    from warden.advisories.signals import publication_committed
+
+    received: list[list[str]] = []
+
+    def receiver(sender, country_codes, **kwargs):
+        received.append(country_codes)
+
+    publication_committed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            publish(turkey, 4, author=alice, approver=bob)
+        assert received == []
+        for callback in callbacks:
+            callback()
+        assert received == [["TR"]]
+        with django_capture_on_commit_callbacks(execute=True):
+            drill = services.edition_draft(
+                acting_user=alice, country=turkey, content=content(2), is_exercise=True
+            )
+            services.edition_submit(acting_user=alice, edition=drill)
+            services.edition_publish(acting_user=bob, edition=drill)
+        assert received == [["TR"]]  # exercises change nothing public
+    finally:
+        publication_committed.disconnect(receiver)
