@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                 ('numeric', models.CharField(max_length=3, verbose_name='ISO 3166-1 numeric')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
                 ('names', models.JSONField(blank=True, default=dict, verbose_name='names by language')),
+                ('aliases', models.JSONField(blank=True, default=list, verbose_name='other names')),
             ],
             options={
                 'verbose_name': 'country',
