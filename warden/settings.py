@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "warden.missions",
     "warden.console",
     "warden.site",
+    "warden.ops",
+    "warden.demo",
     "warden.apps.WardenConfig",
 ]
 
@@ -185,6 +187,7 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -204,6 +207,8 @@ WARDEN_REVIEW_MONTHS_LOW = envint("REVIEW_MONTHS_LOW", 12)
 WARDEN_REVIEW_MONTHS_HIGH = envint("REVIEW_MONTHS_HIGH", 6)
 # Editions due within this many days are listed as "review due soon".
 WARDEN_REVIEW_WARNING_DAYS = envint("REVIEW_WARNING_DAYS", 14)
+# Pre-rendered public pages, feeds and API documents for a web server or CDN ("" = off).
+WARDEN_SNAPSHOT_DIR = envstr("SNAPSHOT_DIR", "")
 # Worker: seconds to sleep when no step found work.
 WARDEN_WORKER_IDLE_SECONDS = envint("WORKER_IDLE_SECONDS", 2)
 
