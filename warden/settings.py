@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import secrets
 from pathlib import Path
 
@@ -207,6 +208,8 @@ WARDEN_REVIEW_MONTHS_LOW = envint("REVIEW_MONTHS_LOW", 12)
 WARDEN_REVIEW_MONTHS_HIGH = envint("REVIEW_MONTHS_HIGH", 6)
 # Editions due within this many days are listed as "review due soon".
 WARDEN_REVIEW_WARNING_DAYS = envint("REVIEW_WARNING_DAYS", 14)
+# Part of every public ETag, so that a new release never answers 304 with an old shape.
+WARDEN_RELEASE = envstr("RELEASE", importlib.metadata.version("warden"))
 # Pre-rendered public pages, feeds and API documents for a web server or CDN ("" = off).
 WARDEN_SNAPSHOT_DIR = envstr("SNAPSHOT_DIR", "")
 # Worker: seconds to sleep when no step found work.

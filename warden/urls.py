@@ -2,12 +2,19 @@ from __future__ import annotations
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
+from warden.accounts.admin import StaffAdminSite
+from warden.api.v1 import api
+
+# The admin, like the console, needs a second-factor (verified) session.
+admin.site.__class__ = StaffAdminSite
 admin.site.site_header = "Warden administration"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("", include("warden.site.feed_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("warden.accounts.urls")),

@@ -31,8 +31,12 @@ MAX_AGE = 60
 def publication_stamp() -> datetime | None:
     """The newest moment anything public changed (publication or withdrawal)."""
     stamps = [
-        Edition.objects.aggregate(p=Max("published_at"), w=Max("withdrawn_at")),
-        Statement.objects.aggregate(p=Max("published_at"), w=Max("withdrawn_at")),
+        Edition.objects.filter(is_exercise=False).aggregate(
+            p=Max("published_at"), w=Max("withdrawn_at")
+        ),
+        Statement.objects.filter(is_exercise=False).aggregate(
+            p=Max("published_at"), w=Max("withdrawn_at")
+        ),
     ]
     values = [v for row in stamps for v in row.values() if v is not None]
     return max(values) if values else None
@@ -40,7 +44,8 @@ def publication_stamp() -> datetime | None:
 
 def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
     stamp = publication_stamp()
-    key = f"{request.path}|{get_language()}|{stamp.isoformat() if stamp else '-'}"
+    release = settings.WARDEN_RELEASE
+    key = f"{release}|{request.path}|{get_language()}|{stamp.isoformat() if stamp else '-'}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
