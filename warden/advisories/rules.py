@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 
@@ -48,3 +49,28 @@ def default_review_due(*, level: int, effective: date) -> date:
 def needs_second_person(levels: Iterable[int | None]) -> bool:
     """True when any level involved (new, previous, or any area's) is 3 or higher."""
     return any(level is not None and level >= HIGH_LEVEL for level in levels)
+
+
+def author_ids(obj: Any) -> set[int]:
+    """Everyone who wrote, edited or submitted an edition or statement."""
+    ids = {obj.author_id, *obj.contributors.values_list("pk", flat=True)}
+    if obj.submitted_by_id is not None:
+        ids.add(obj.submitted_by_id)
+    return set(ids)
+
+
+def edition_levels(edition: Any) -> list[int | None]:
+    """The country level and every area level of an edition (none for no edition)."""
+    if edition is None:
+        return []
+    return [edition.level, *edition.areas.values_list("level", flat=True)]
+
+
+def blocked_by_two_person_rule(*, user_id: int | None, edition: Any, other: Any) -> bool:
+    """Whether ``user_id`` may not decide on ``edition`` themselves.
+
+    ``other`` is the edition on the other side of the change: the current one when
+    publishing, the one to be reinstated when withdrawing.
+    """
+    levels = edition_levels(edition) + edition_levels(other)
+    return needs_second_person(levels) and user_id in author_ids(edition)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from warden.accounts.roles import ROLE_LABELS, user_roles
 from warden.advisories.models import Edition, Statement, Status
-from warden.advisories.rules import needs_second_person
+from warden.advisories.rules import author_ids, blocked_by_two_person_rule
 from warden.advisories.services import current_edition
 from warden.audit.models import AuditEvent
 
@@ -65,13 +65,6 @@ def _role_labels(user: User) -> str:
     return ", ".join(str(ROLE_LABELS[role]) for role in sorted(user_roles(user)))
 
 
-def author_ids(obj: Edition | Statement) -> set[int]:
-    ids = {obj.author_id, *obj.contributors.values_list("pk", flat=True)}
-    if obj.submitted_by_id is not None:
-        ids.add(obj.submitted_by_id)
-    return ids
-
-
 def comparison_base(edition: Edition) -> Edition | None:
     """What an approver compares against: the current edition, or what this one replaced."""
     if edition.status in PENDING:
@@ -80,21 +73,13 @@ def comparison_base(edition: Edition) -> Edition | None:
     return edition.previous
 
 
-def _levels(edition: Edition | None) -> list[int | None]:
-    if edition is None:
-        return []
-    return [edition.level, *edition.areas.values_list("level", flat=True)]
-
-
 def second_person_block(user: AbstractBaseUser | AnonymousUser, edition: Edition) -> str:
     """Why ``user`` cannot publish or withdraw ``edition`` themselves, or "" if they can.
 
     This only explains; the services enforce the same rule on every request.
     """
-    if user.pk not in author_ids(edition):
-        return ""
     other = edition.previous if edition.status == Status.PUBLISHED else comparison_base(edition)
-    if not needs_second_person(_levels(edition) + _levels(other)):
+    if not blocked_by_two_person_rule(user_id=user.pk, edition=edition, other=other):
         return ""
     return _("You wrote, edited or submitted this edition, and it involves level 3 or "
              "higher. Another approver must decide on it.")

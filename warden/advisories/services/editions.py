@@ -25,7 +25,12 @@ from warden.advisories.models import (
     Statement,
     Status,
 )
-from warden.advisories.rules import EDITABLE, can_transition, needs_second_person
+from warden.advisories.rules import (
+    EDITABLE,
+    author_ids,
+    blocked_by_two_person_rule,
+    can_transition,
+)
 from warden.advisories.services.authorities import default_authority
 from warden.advisories.services.content import (
     AreaContent,
@@ -95,10 +100,7 @@ def _snapshot(edition: Edition) -> dict[str, Any]:
 
 
 def _authors(obj: Edition | Statement) -> set[int]:
-    ids = {obj.author_id, *obj.contributors.values_list("pk", flat=True)}
-    if obj.submitted_by_id is not None:
-        ids.add(obj.submitted_by_id)
-    return ids
+    return author_ids(obj)
 
 
 def _require_status(obj: Edition | Statement, target: str) -> None:
@@ -256,19 +258,11 @@ def edition_return(*, acting_user: User, edition: Edition, comment: str) -> Edit
     return edition
 
 
-def _check_second_person(
-    acting_user: User, obj: Edition | Statement, levels: list[int | None]
-) -> None:
-    if needs_second_person(levels) and acting_user.pk in _authors(obj):
+def _check_second_person(acting_user: User, edition: Edition, other: Edition | None) -> None:
+    if blocked_by_two_person_rule(user_id=acting_user.pk, edition=edition, other=other):
         raise TwoPersonRuleError(
             _("You wrote or edited this. A level of 3 or higher needs an approver who did neither.")
         )
-
-
-def _area_levels(edition: Edition | None) -> list[int | None]:
-    if edition is None:
-        return []
-    return [edition.level, *edition.areas.values_list("level", flat=True)]
 
 
 @transaction.atomic
@@ -289,7 +283,7 @@ def edition_publish(*, acting_user: User, edition: Edition) -> Edition:
         )
     if current is None and edition.based_on_id is not None:
         raise ValidationError(_("The edition this draft was based on is no longer current."))
-    _check_second_person(acting_user, edition, _area_levels(edition) + _area_levels(current))
+    _check_second_person(acting_user, edition, current)
     content = edition_content(edition)
     check_complete(content, previous_level=current.level if current else None)
     now = timezone.now()
@@ -339,7 +333,7 @@ def edition_withdraw(*, acting_user: User, edition: Edition, reason: str) -> Edi
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the withdrawal.")})
     previous = edition.previous
-    _check_second_person(acting_user, edition, _area_levels(edition) + _area_levels(previous))
+    _check_second_person(acting_user, edition, previous)
     before = _snapshot(edition)
     edition.status = Status.WITHDRAWN
     edition.withdrawn_by = acting_user
