@@ -212,8 +212,14 @@ WARDEN_REVIEW_WARNING_DAYS = envint("REVIEW_WARNING_DAYS", 14)
 WARDEN_RELEASE = envstr("RELEASE", importlib.metadata.version("warden"))
 # Pre-rendered public pages, feeds and API documents for a web server or CDN ("" = off).
 WARDEN_SNAPSHOT_DIR = envstr("SNAPSHOT_DIR", "")
-# Worker: seconds to sleep when no step found work.
+# Worker: seconds to sleep when no step found work, and between two review-reminder runs.
 WARDEN_WORKER_IDLE_SECONDS = envint("WORKER_IDLE_SECONDS", 2)
+WARDEN_WORKER_REVIEW_INTERVAL = envint("WORKER_REVIEW_INTERVAL", 3600)
+# `warden serve`: address and gunicorn worker processes (0 = 2 x cores + 1, at most 8).
+WARDEN_WEB_BIND = envstr("WEB_BIND", "127.0.0.1:8000")
+WARDEN_WEB_WORKERS = envint("WEB_WORKERS", 0)
+# `warden demo`: port of the local mail sink.
+WARDEN_DEMO_SMTP_PORT = envint("DEMO_SMTP_PORT", 8025)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +34,7 @@ class StatementContent:
     countries: tuple[str, ...]
     texts: dict[str, tuple[str, str]]  # language -> (headline, text)
     edition_id: int | None = None
+    issued_at: datetime | None = None  # when it was issued, if not at publication
 
 
 def _snapshot(statement: Statement) -> dict[str, Any]:
@@ -65,9 +67,12 @@ def _write(statement: Statement, content: StatementContent) -> None:
             errors.setdefault("edition_id", []).append(
                 _("Tie the statement to an edition for one of its countries.")
             )
+    if content.issued_at is not None and content.issued_at > timezone.now() + timedelta(minutes=1):
+        errors.setdefault("issued_at", []).append(_("The issue time cannot be in the future."))
     if errors:
         raise ValidationError(errors)
     statement.edition = edition
+    statement.issued_at = content.issued_at
     statement.save()
     statement.countries.set(countries)
     statement.texts.all().delete()

@@ -47,3 +47,18 @@ def test_reminders_fall_back_to_every_analyst(authority, turkey, alice, bob, car
     _due_in(edition, 1)
     services.review_reminders_send()
     assert mail.outbox[0].to == ["carol@example.org"]
+
+
+def test_many_due_editions_make_one_digest_per_analyst(authority, turkey, alice, bob):
+    from warden.geo.models import Country
+
+    greece, _ = Country.objects.get_or_create(
+        code="GR", defaults={"alpha3": "GRC", "numeric": "300", "name": "Greece"}
+    )
+    for country in (turkey, greece):
+        _due_in(publish(country, 3, author=alice, approver=bob), -3)
+    assert services.review_reminders_send() == 2
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "2 advisories are due for review"
+    assert "Greece" in mail.outbox[0].body and "Türkiye" in mail.outbox[0].body
+    assert services.review_reminders_send() == 0

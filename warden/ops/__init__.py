@@ -1,0 +1,1 @@
+"""Operational commands: ``warden serve`` (the web process) and ``warden worker``."""

@@ -1,0 +1,124 @@
+"""The worker: a loop over one-step functions.
+
+A step does one bounded piece of work and returns whether it found any. The loop runs every
+step that is due, pass after pass; when a whole pass finds nothing it sleeps (or, in burst
+mode, exits). Stopping is asked for between steps, so a step is never cut off half-way.
+
+To add a step (delivery sending, lease sweeping, check-in deadlines...), write a function
+``() -> bool`` in the app that owns the work and add one ``Step`` line to ``STEPS``. A step
+that must not run on every pass gives an ``interval``; an urgent one (sending alerts) gives
+none and comes first.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.db import connections
+
+from warden.audit.context import origin
+from warden.ops.conf import review_interval, worker_idle_seconds
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: Callable[[], bool]
+    # Seconds between two runs, read on each pass; None runs the step on every pass.
+    interval: Callable[[], float] | None = None
+
+
+def review_reminders() -> bool:
+    """Send the review reminders that are due (advisories)."""
+    from warden.advisories.services import review_reminders_send
+
+    return review_reminders_send() > 0
+
+
+def public_snapshots() -> bool:
+    """Re-render the public snapshots that a publication made stale (site; off by default)."""
+    from warden.site.snapshots import refresh_if_stale
+
+    return refresh_if_stale()
+
+
+# In order of urgency: alerting steps (expand audiences, send deliveries, retry, sweep
+# leases) go before the others.
+STEPS: tuple[Step, ...] = (
+    Step("public_snapshots", public_snapshots),
+    Step("review_reminders", review_reminders, interval=review_interval),
+)
+
+
+def refresh_connections() -> None:
+    """Drop broken or expired database connections between passes.
+
+    A connection inside a transaction is left alone: the worker never holds one between
+    passes, but a test that runs it inside its own transaction does.
+    """
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+
+
+class Worker:
+    """Runs ``steps`` until stopped; with ``burst``, until a pass finds no work."""
+
+    def __init__(
+        self,
+        steps: Sequence[Step],
+        *,
+        burst: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.steps = tuple(steps)
+        self.burst = burst
+        self.clock = clock
+        self.stopping = threading.Event()
+        self.last_run: dict[str, float] = {}
+        self.failures = 0
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def is_due(self, step: Step) -> bool:
+        if self.burst or step.interval is None or step.name not in self.last_run:
+            return True
+        return self.clock() - self.last_run[step.name] >= step.interval()
+
+    def run_step(self, step: Step) -> bool:
+        self.last_run[step.name] = self.clock()
+        with origin(channel="worker"):
+            try:
+                return step.run()
+            except Exception:
+                self.failures += 1
+                log.exception("worker step %s failed", step.name)
+                return False
+
+    def run_pass(self) -> bool:
+        found = False
+        for step in self.steps:
+            if self.stopping.is_set():
+                break
+            if self.is_due(step):
+                found = self.run_step(step) or found
+        return found
+
+    def run(self) -> None:
+        log.info("worker started: %s", ", ".join(step.name for step in self.steps))
+        while not self.stopping.is_set():
+            refresh_connections()
+            found = self.run_pass()
+            if self.burst and not found:
+                break
+            if not found:
+                self.stopping.wait(worker_idle_seconds())
+        refresh_connections()
+        log.info("worker stopped")
