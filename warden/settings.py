@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import importlib.metadata
 import secrets
 from pathlib import Path
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "warden.accounts",
     "warden.geo",
     "warden.advisories",
+    "warden.people",
     "warden.missions",
     "warden.console",
     "warden.site",
@@ -218,6 +220,40 @@ WARDEN_WORKER_REVIEW_INTERVAL = envint("WORKER_REVIEW_INTERVAL", 3600)
 # `warden serve`: address and gunicorn worker processes (0 = 2 x cores + 1, at most 8).
 WARDEN_WEB_BIND = envstr("WEB_BIND", "127.0.0.1:8000")
 WARDEN_WEB_WORKERS = envint("WEB_WORKERS", 0)
+# --- People abroad (warden.people) ----------------------------------------------------
+
+
+def _generated_key(filename: str) -> str:
+    """A 32-byte key (urlsafe base64) generated once into the data directory."""
+    path = DATA_DIR / filename
+    if not path.exists():
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _people_keys() -> tuple[list[str], str, bool]:
+    """Encryption keys (first encrypts, all decrypt), the blind-index key, and whether either
+    was generated into the data directory (warden.W007 reports that)."""
+    configured = envsecret("FIELD_ENCRYPTION_KEYS")
+    blind = envsecret("BLIND_INDEX_KEY")
+    keys = [k.strip() for k in configured.split(",") if k.strip()] if configured else []
+    generated = not keys or not blind
+    return (
+        keys or [_generated_key("field_encryption_key")],
+        blind or _generated_key("blind_index_key"),
+        generated,
+    )
+
+
+WARDEN_FIELD_ENCRYPTION_KEYS, WARDEN_BLIND_INDEX_KEY, WARDEN_PEOPLE_KEYS_GENERATED = _people_keys()
+# Contact data and trips are deleted this many months after the person's last departure.
+WARDEN_RETENTION_MONTHS = envint("RETENTION_MONTHS", 18)
+# Hours an email verification link stays valid.
+WARDEN_VERIFICATION_LINK_HOURS = envint("VERIFICATION_LINK_HOURS", 72)
+# Seconds between two runs of the worker's retention purge step.
+WARDEN_WORKER_RETENTION_INTERVAL = envint("WORKER_RETENTION_INTERVAL", 3600)
+
 # `warden demo`: port of the local mail sink.
 WARDEN_DEMO_SMTP_PORT = envint("DEMO_SMTP_PORT", 8025)
 

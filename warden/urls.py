@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("warden.accounts.urls")),
     path("console/", include("warden.console.urls")),
     path("admin/", admin.site.urls),
+    path("people/", include("warden.people.urls")),
     path("", include("warden.site.urls")),
     prefix_default_language=False,
 )

@@ -57,6 +57,9 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "authority.manage": frozenset({X}),
     "audit.view": frozenset({P, X}),
     "staff.manage": frozenset({X}),
+    "people.view": frozenset({C, X}),
+    "people.import": frozenset({C, X}),
+    "people.manage": frozenset({C, X}),
 }
 
 

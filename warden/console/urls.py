@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from warden.console.views import audit, countries, edition_actions, editions, home, statements
 
@@ -30,4 +30,5 @@ urlpatterns = [
     path("statements/<int:pk>/withdraw/", statements.statement_withdraw,
          name="statement_withdraw"),
     path("audit/", audit.audit, name="audit"),
+    path("people/", include("warden.people.console_urls")),
 ]

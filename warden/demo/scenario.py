@@ -6,7 +6,9 @@
   drafts and submits, an approver publishes);
 - Turkey raised from level 2 to level 4 on 18 October 2023, with the tied statement "all
   citizens in Turkey should leave the country as soon as possible" (two people);
-- the embassy in Ankara and the consulate general in Istanbul.
+- the embassy in Ankara and the consulate general in Istanbul;
+- a synthetic registry of about 20,000 people abroad (``warden.people.seeding``), of whom
+  2,000 are in Turkey now, so that the approval screen counts whom a change would reach.
 
 Effective times are historical; publication times are the real time of loading.
 """
@@ -30,6 +32,10 @@ from warden.demo.levels import baseline
 from warden.demo.staff import DemoLogin, staff_create_all
 from warden.geo.models import Country
 from warden.missions.models import Post
+from warden.people.seeding import COUNTRY_WEIGHTS, seed_people
+
+DEMO_PEOPLE = 18_000
+DEMO_PEOPLE_IN_TURKEY = 2_000
 
 
 class Output(Protocol):
@@ -51,6 +57,7 @@ class DemoResult:
     statement: Statement
     posts: tuple[Post, ...]
     seconds: float
+    people: int = 0
 
 
 def _say(stdout: Output | None, message: str) -> None:
@@ -156,6 +163,14 @@ def _create_posts() -> tuple[Post, ...]:
     return tuple(posts)
 
 
+def _seed_people() -> int:
+    """Synthetic people: most spread over the world (none in Turkey), 2,000 there now."""
+    elsewhere = {code: weight for code, weight in COUNTRY_WEIGHTS.items() if code != "TR"}
+    spread = seed_people(count=DEMO_PEOPLE, seed=2023, weights=elsewhere)
+    turkey = seed_people(count=DEMO_PEOPLE_IN_TURKEY, seed=1018, weights={"TR": 1.0}, present=True)
+    return spread.people + turkey.people
+
+
 @transaction.atomic
 def load(*, stdout: Output | None = None) -> DemoResult:
     """Load the scenario into an empty (migrated) database; raise DemoError otherwise."""
@@ -171,6 +186,8 @@ def load(*, stdout: Output | None = None) -> DemoResult:
         authority, author=users["analyst"], approver=users["approver"]
     )
     posts = _create_posts()
+    _say(stdout, _("Registering synthetic people abroad…"))
+    people = _seed_people()
     return DemoResult(
         logins=logins,
         authority=authority,
@@ -179,4 +196,5 @@ def load(*, stdout: Output | None = None) -> DemoResult:
         statement=statement,
         posts=posts,
         seconds=time.monotonic() - started,
+        people=people,
     )

@@ -48,11 +48,25 @@ def public_snapshots() -> bool:
     return refresh_if_stale()
 
 
+def people_retention_purge() -> bool:
+    """Delete people whose last departure is past the retention period (people)."""
+    from warden.people.retention import retention_purge
+
+    return retention_purge() > 0
+
+
+def _retention_interval() -> float:
+    from warden.people.retention import retention_interval
+
+    return retention_interval()
+
+
 # In order of urgency: alerting steps (expand audiences, send deliveries, retry, sweep
 # leases) go before the others.
 STEPS: tuple[Step, ...] = (
     Step("public_snapshots", public_snapshots),
     Step("review_reminders", review_reminders, interval=review_interval),
+    Step("people_retention_purge", people_retention_purge, interval=_retention_interval),
 )
 
 

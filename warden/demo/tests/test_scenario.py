@@ -118,3 +118,11 @@ def test_a_demo_user_signs_in_with_a_backup_code_instead_of_an_app(demo, client)
 
     assert response.status_code == 302
     assert not StaticToken.objects.filter(token=code).exists()
+
+
+def test_the_registry_holds_20000_people_and_the_turkey_approval_counts_2000(demo):
+    from warden.advisories.selectors import notification_audience_count
+    from warden.people.models import Person
+
+    assert demo.people == Person.objects.count() == 20_000
+    assert 2_000 <= notification_audience_count(demo.turkey) < 2_100
