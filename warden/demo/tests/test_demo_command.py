@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 def environment(data_dir: Path) -> dict[str, str]:
     base = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
-    return {**base, "WARDEN_DATA_DIR": str(data_dir)}
+    return {**base, "WARDEN_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
 
 
 def free_port() -> int:
@@ -60,6 +60,8 @@ def wait_for_line(stream: IO[str], text: str, *, timeout: float) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         line = stream.readline()
+        if not line:  # the process ended
+            break
         seen.append(line)
         if text in line:
             return "".join(seen)
@@ -109,7 +111,7 @@ def test_warden_demo_serves_the_site_and_stops_all_its_processes(tmp_path: Path)
         text=True,
     )
     try:
-        output = wait_for_line(demo.stdout, "Ctrl-C stops it", timeout=600)  # type: ignore[arg-type]
+        output = wait_for_line(demo.stdout, "Ctrl-C stops it", timeout=300)  # type: ignore[arg-type]
         status = get_status(port, "/admin/login/", deadline=time.monotonic() + 60)
     finally:
         demo.send_signal(signal.SIGTERM)

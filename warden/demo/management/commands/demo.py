@@ -151,6 +151,7 @@ class Command(BaseCommand):
                         % {"url": env["SITE_URL"], "mail": mail}
                     )
                 )
+                self.stdout.flush()
                 exited = first_exited(children, stop)
             finally:
                 stop_children(children)
