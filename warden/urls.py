@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("console/", include("warden.console.urls")),
     path("admin/", admin.site.urls),
     path("people/", include("warden.people.urls")),
+    path("register/", include("warden.people.enrolment.urls")),
     path("", include("warden.site.urls")),
     prefix_default_language=False,
 )

@@ -251,3 +251,52 @@ class Trip(models.Model):
     @property
     def is_open_ended(self) -> bool:
         return self.departure is None
+
+
+class SignInLink(models.Model):
+    """A magic link asked for on the enrolment pages or through the API.
+
+    The link's token carries this row's id, never the address (see
+    ``warden.people.enrolment.links``); ``used_at`` makes it single-use. ``person`` is set
+    once the link has signed someone in (an existing person) or their enrolment is complete.
+    Rows are purged a day after they were created.
+    """
+
+    email = EncryptedTextField(_("email address"))
+    lookup = models.CharField(_("lookup key"), max_length=32)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+
+    def __str__(self) -> str:
+        return f"Sign-in link #{self.pk}"
+
+
+class RateCounter(models.Model):
+    """Requests counted per key (a hash of an address's blind index, or of an IP address) in
+    fixed windows. In the database, not the cache: Warden runs several processes and
+    configures no shared cache, so a per-process LocMemCache would let each process count
+    alone."""
+
+    key = models.CharField(_("key"), max_length=64)
+    window_start = models.DateTimeField(_("window start"))
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="ratecounter_unique")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="ratecounter_window")]
+
+    def __str__(self) -> str:
+        return f"Rate counter #{self.pk}"

@@ -120,6 +120,13 @@ def test_the_schema_is_published_and_cached(api):
         "/api/v1/countries/{iso2}/history",
         "/api/v1/statements",
         "/api/v1/statements/{statement_id}",
+        "/api/v1/registration",
+        "/api/v1/registration/link",
+        "/api/v1/registration/token",
+        "/api/v1/registration/trips",
+        "/api/v1/registration/trips/{trip_id}",
+        "/api/v1/registration/contact-points",
+        "/api/v1/registration/contact-points/{contact_point_id}",
     }
     assert "max-age=60" in response["Cache-Control"]
     assert api.get("/api/v1/openapi.json", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304

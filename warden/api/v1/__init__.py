@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ninja import Swagger
 
-from warden.api.v1 import countries, statements
+from warden.api.v1 import countries, registrations, statements
 from warden.api.v1.http import WardenAPI
 
 api = WardenAPI(
@@ -27,3 +27,4 @@ api = WardenAPI(
 )
 api.add_router("", countries.router)
 api.add_router("", statements.router)
+api.add_router("", registrations.router)

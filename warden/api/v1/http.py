@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path, reverse
 from django.utils import translation
 from django.utils.cache import (
+    add_never_cache_headers,
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
@@ -97,6 +98,15 @@ def publication_cached(
     if modified is not None:
         response.headers["Last-Modified"] = http_date(modified)
     return _cache_headers(response)
+
+
+def never_cached(
+    request: HttpRequest, view: View, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> HttpResponse:
+    """Personal data (the registration operations): ``private, no-store``, never a 304."""
+    response = view(request, *args, **kwargs)
+    add_never_cache_headers(response)
+    return response
 
 
 def content_cached(
@@ -187,13 +197,21 @@ class WardenAPI(NinjaAPI):
         "api-root": None,
     }
 
+    # URL names of personal data (``registrations``): never cached.
+    PRIVATE_URL_PREFIX = "registration"
+
+    def _cache_for(self, name: str | None) -> Cache | None:
+        if name and name.startswith(self.PRIVATE_URL_PREFIX):
+            return never_cached
+        return self.CACHE_BY_URL_NAME.get(name, publication_cached)
+
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         patterns, app_name, namespace = super().urls
         wrapped: list[URLResolver | URLPattern] = [
             URLPattern(
                 p.pattern,
-                api_view(p.callback, self.CACHE_BY_URL_NAME.get(p.name, publication_cached)),
+                api_view(p.callback, self._cache_for(p.name)),
                 p.default_args,
                 p.name,
             )

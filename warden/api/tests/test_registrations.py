@@ -1,0 +1,150 @@
+"""The registration API: link, token, my registration, trips, contact points, delete."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail, signing
+from django.test import Client, TestCase
+
+from warden.audit.models import AuditEvent
+from warden.people.models import ContactPoint, Person, SignInLink, Trip
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = "noa.cohen@example.org"
+BASE = "/api/v1/registration"
+
+
+def post(client: Client, path: str, data: object, token: str = ""):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post(path, data, content_type="application/json", headers=headers)
+
+
+def link_token(client: Client, email: str = EMAIL) -> str:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = post(client, f"{BASE}/link", {"email": email})
+    assert response.status_code == 202
+    url = re.search(r"https?://\S+", str(mail.outbox[-1].body))
+    assert url is not None
+    return url.group(0).rstrip("/").rsplit("/", 1)[1]
+
+
+def bearer(client: Client, email: str = EMAIL) -> str:
+    response = post(client, f"{BASE}/token", {"token": link_token(client, email)})
+    assert response.status_code == 200
+    return response.json()["access_token"]
+
+
+def register(client: Client) -> tuple[str, dict]:
+    token = bearer(client)
+    response = client.put(
+        BASE,
+        {
+            "given_name": "Noa", "family_name": "Cohen", "language": "en", "consent": True,
+            "trips": [{"country": "TR", "city_geonameid": 745044, "arrival": "2030-05-01",
+                       "departure": "2030-05-20"}],
+            "contact_points": [{"channel": "sms", "value": "+972543211234"}],
+        },
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )  # fmt: skip
+    assert response.status_code == 200, response.content
+    return token, response.json()
+
+
+def test_the_whole_flow(client):
+    token, body = register(client)
+
+    assert (body["given_name"], body["trips"][0]["city_name"]) == ("Noa", "Istanbul")
+    assert [(c["channel"], c["state"]) for c in body["contact_points"]] == [
+        ("email", "verified"),
+        ("sms", "pending"),
+    ]
+    auth = {"Authorization": f"Bearer {token}"}
+    mine = client.get(BASE, headers=auth)
+    assert mine.status_code == 200 and mine.json()["id"] == body["id"]
+    assert "no-store" in mine.headers["Cache-Control"]
+    assert "private" in mine.headers["Cache-Control"]
+
+    trip = post(client, f"{BASE}/trips", {"country": "GR", "arrival": "2030-06-01"}, token)
+    assert trip.status_code == 201
+    assert client.delete(f"{BASE}/trips/{trip.json()['id']}", headers=auth).status_code == 204
+    point = post(
+        client, f"{BASE}/contact-points", {"channel": "email", "value": "b@example.org"}, token
+    )
+    assert point.status_code == 201 and point.json()["state"] == "pending"
+    deleted = client.delete(f"{BASE}/contact-points/{point.json()['id']}", headers=auth)
+    assert deleted.status_code == 204
+
+    renamed = client.put(
+        BASE, {"given_name": "Noa", "family_name": "Levi", "language": "he"},
+        content_type="application/json", headers=auth,
+    )  # fmt: skip
+    assert renamed.json()["family_name"] == "Levi"
+    assert Person.objects.get().language == "he"
+
+
+def test_the_same_answer_for_any_address(client):
+    Person.objects.all().delete()
+    known = post(client, f"{BASE}/link", {"email": EMAIL})
+    unknown = post(client, f"{BASE}/link", {"email": "nobody@example.org"})
+    not_one = post(client, f"{BASE}/link", {"email": "a@b"})
+    assert known.status_code == unknown.status_code == not_one.status_code == 202
+    assert known.json() == unknown.json() == not_one.json()
+
+
+def test_a_link_token_is_exchanged_once(client):
+    token = link_token(client)
+    assert post(client, f"{BASE}/token", {"token": token}).status_code == 200
+    assert post(client, f"{BASE}/token", {"token": token}).status_code == 401
+    assert post(client, f"{BASE}/token", {"token": token + "x"}).status_code == 401
+
+
+def test_operations_need_a_valid_bearer_token(client):
+    _token, _body = register(client)
+    forged = signing.TimestampSigner(salt="other").sign_object({"p": 1})
+    for auth in ({}, {"Authorization": f"Bearer {forged}"}, {"Authorization": "Bearer x"}):
+        assert client.get(BASE, headers=auth).status_code == 401
+        assert client.delete(BASE, headers=auth).status_code == 401
+    assert Person.objects.exists()
+
+
+def test_an_expired_bearer_token_is_refused(client, settings):
+    token, _body = register(client)
+    settings.WARDEN_API_TOKEN_MINUTES = -1
+    assert client.get(BASE, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_consent_and_valid_fields_are_required(client):
+    token = bearer(client)
+    auth = {"Authorization": f"Bearer {token}"}
+    no_consent = client.put(BASE, {"given_name": "Noa"}, content_type="application/json",
+                            headers=auth)  # fmt: skip
+    bad_trip = client.put(
+        BASE,
+        {"given_name": "Noa", "consent": True,
+         "trips": [{"country": "XX", "arrival": "2030-05-01"}]},
+        content_type="application/json", headers=auth,
+    )  # fmt: skip
+
+    assert no_consent.status_code == 422
+    assert no_consent.json()["errors"][0]["loc"] == ["body", "consent"]
+    assert bad_trip.status_code == 422
+    assert "country" in {e["loc"][1] for e in bad_trip.json()["errors"]}
+    assert not Person.objects.exists()
+    assert client.get(BASE, headers=auth).status_code == 404
+
+
+def test_delete_my_data(client):
+    token, _body = register(client)
+
+    response = client.delete(BASE, headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == 204
+    assert not Person.objects.exists() and not Trip.objects.exists()
+    assert not ContactPoint.objects.exists() and not SignInLink.objects.exists()
+    event = AuditEvent.objects.get(action="people.person.delete")
+    assert "Noa" not in f"{event.before} {event.after} {event.object_repr}"
+    assert client.get(BASE, headers={"Authorization": f"Bearer {token}"}).status_code == 401
