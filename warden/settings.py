@@ -254,6 +254,12 @@ WARDEN_VERIFICATION_LINK_HOURS = envint("VERIFICATION_LINK_HOURS", 72)
 # Seconds between two runs of the worker's retention purge step.
 WARDEN_WORKER_RETENTION_INTERVAL = envint("WORKER_RETENTION_INTERVAL", 3600)
 
+# Citizen enrolment: sign-in link and session lifetimes, and request limits per hour.
+WARDEN_SIGN_IN_LINK_MINUTES = envint("SIGN_IN_LINK_MINUTES", 30)
+WARDEN_CITIZEN_SESSION_MINUTES = envint("CITIZEN_SESSION_MINUTES", 60)
+WARDEN_API_TOKEN_MINUTES = envint("API_TOKEN_MINUTES", 30)
+WARDEN_SIGN_IN_RATE_PER_EMAIL = envint("SIGN_IN_RATE_PER_EMAIL", 5)
+WARDEN_SIGN_IN_RATE_PER_IP = envint("SIGN_IN_RATE_PER_IP", 20)
 # `warden demo`: port of the local mail sink.
 WARDEN_DEMO_SMTP_PORT = envint("DEMO_SMTP_PORT", 8025)
 

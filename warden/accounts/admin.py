@@ -27,8 +27,11 @@ class StaffAdminSite(OTPAdminSite):
         verified = getattr(request.user, "is_verified", None)
         return bool(admin.AdminSite.has_permission(self, request) and verified and verified())
 
-    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None,
-              ) -> HttpResponse:
+    def login(
+        self,
+        request: HttpRequest,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         target = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 
@@ -37,8 +40,7 @@ class StaffAdminSite(OTPAdminSite):
 class AuditEventAdmin(admin.ModelAdmin):
     """Append-only: no add, change or delete, from the admin or anywhere else."""
 
-    list_display = ["occurred_at", "actor_name", "action", "object_type", "object_id",
-                    "source_ip"]
+    list_display = ["occurred_at", "actor_name", "action", "object_type", "object_id", "source_ip"]
     list_filter = ["channel", "object_type"]
     search_fields = ["actor_name", "action", "object_id", "object_repr", "summary"]
     date_hierarchy = "occurred_at"

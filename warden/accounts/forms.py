@@ -23,10 +23,18 @@ class StaffLoginForm(AuthenticationForm):
         label=_("One-time code"),
         required=False,
         max_length=32,
-        help_text=_("The six-digit code from your authenticator app, or one of your backup "
-                    "codes. Leave it empty only when you sign in for the first time."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
-                                      "autocapitalize": "off", "spellcheck": "false"}),
+        help_text=_(
+            "The six-digit code from your authenticator app, or one of your backup "
+            "codes. Leave it empty only when you sign in for the first time."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+            }
+        ),
     )
 
     error_messages = {
@@ -52,14 +60,17 @@ class StaffLoginForm(AuthenticationForm):
             return cleaned
         token = cleaned.get("otp_token") or ""
         if not token.strip():
-            raise forms.ValidationError(self.error_messages["token_required"],
-                                        code="token_required")
+            raise forms.ValidationError(
+                self.error_messages["token_required"], code="token_required"
+            )
         self.device = mfa.verify(user, token)
         if self.device is None:
             self._count_failure()
-            raise forms.ValidationError(self.error_messages["invalid_login"],
-                                        code="invalid_login",
-                                        params={"username": self.username_field.verbose_name})
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
         return cleaned
 
     def _count_failure(self) -> None:
@@ -76,6 +87,7 @@ class TotpConfirmForm(forms.Form):
     otp_token = forms.CharField(
         label=_("Code from your authenticator app"),
         max_length=12,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                      "autocapitalize": "off"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "off"}
+        ),
     )

@@ -74,14 +74,20 @@ def pending_totp(user: AbstractBaseUser) -> TOTPDevice:
 def secret_text(device: TOTPDevice) -> str:
     """The base32 secret in groups of four, for typing into an app by hand."""
     secret = b32encode(device.bin_key).decode()
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def qr_data_uri(device: TOTPDevice) -> str:
     """The provisioning QR code as a base64 SVG data URI (allowed by the CSP's img-src)."""
     buffer = io.BytesIO()
     segno.make(device.config_url, error="m").save(
-        buffer, kind="svg", scale=5, border=2, xmldecl=False, svgns=True, dark="#000",
+        buffer,
+        kind="svg",
+        scale=5,
+        border=2,
+        xmldecl=False,
+        svgns=True,
+        dark="#000",
         light="#fff",
     )
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
@@ -98,15 +104,20 @@ def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | N
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     codes = backup_codes_replace(user=user)
-    record(actor=user, action="accounts.mfa.enrol", obj=device,
-           after={"device": "totp", "backup_codes": len(codes)})
+    record(
+        actor=user,
+        action="accounts.mfa.enrol",
+        obj=device,
+        after={"device": "totp", "backup_codes": len(codes)},
+    )
     return codes
 
 
 def backup_codes_replace(*, user: User) -> list[str]:
     """Replace the user's backup codes with a new set and return them (shown once)."""
     device, _created = StaticDevice.objects.get_or_create(
-        user=user, name=BACKUP_NAME, defaults={"confirmed": True})
+        user=user, name=BACKUP_NAME, defaults={"confirmed": True}
+    )
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)

@@ -25,8 +25,9 @@ from warden.audit.services import record
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return ""
 
@@ -56,8 +57,7 @@ def _signed_in(request: HttpRequest, form: StaffLoginForm, next_url: str) -> Htt
     if form.device is not None:
         user.otp_device = form.device  # type: ignore[attr-defined]  # django-otp keeps it
     auth_login(request, user)
-    record(actor=user, action="accounts.login",
-           after={"second_factor": _device_kind(form.device)})
+    record(actor=user, action="accounts.login", after={"second_factor": _device_kind(form.device)})
     if form.needs_enrolment:
         target = reverse("accounts:mfa_setup")
         return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
@@ -99,22 +99,41 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, _info = device.verify_is_allowed()
-        codes = mfa.totp_confirm(user=user, device=device,  # type: ignore[arg-type]
-                                 token=form.cleaned_data["otp_token"]) if allowed else None
+        codes = (
+            mfa.totp_confirm(
+                user=user,  # type: ignore[arg-type]
+                device=device,
+                token=form.cleaned_data["otp_token"],
+            )
+            if allowed
+            else None
+        )
         if codes is not None:
             otp_login(request, device)
-            return render(request, "accounts/mfa_done.html",
-                          {"codes": codes, "next": next_url or reverse("console:home")})
+            return render(
+                request,
+                "accounts/mfa_done.html",
+                {"codes": codes, "next": next_url or reverse("console:home")},
+            )
         form.add_error("otp_token", _confirm_error(throttled=not allowed))
-    return render(request, "accounts/mfa_setup.html", {
-        "form": form, "next": next_url, "qr": mfa.qr_data_uri(device),
-        "secret": mfa.secret_text(device),
-    })
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {
+            "form": form,
+            "next": next_url,
+            "qr": mfa.qr_data_uri(device),
+            "secret": mfa.secret_text(device),
+        },
+    )
 
 
 def _confirm_error(*, throttled: bool) -> str:
     if throttled:
-        return _("Too many wrong codes in a row. Wait a minute, then enter the code that is "
-                 "showing now.")
-    return _("That code is not correct. Check the time on your phone and enter the code "
-             "that is showing now.")
+        return _(
+            "Too many wrong codes in a row. Wait a minute, then enter the code that is showing now."
+        )
+    return _(
+        "That code is not correct. Check the time on your phone and enter the code "
+        "that is showing now."
+    )

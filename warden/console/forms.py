@@ -70,31 +70,47 @@ class EditionForm(forms.Form):
 
     level = forms.TypedChoiceField(label=_("Level"), coerce=int, widget=forms.RadioSelect)
     reasons = forms.MultipleChoiceField(
-        label=_("Risk indicators"), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("At least one is needed for level 2 or higher."))
+        label=_("Risk indicators"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least one is needed for level 2 or higher."),
+    )
     change_note = forms.CharField(
-        label=_("Change note"), required=False,
+        label=_("Change note"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What changed and why, in one or two sentences. Shown in the public "
-                    "history."))
+        help_text=_("What changed and why, in one or two sentences. Shown in the public history."),
+    )
     is_minor = forms.BooleanField(
-        label=_("Minor edit (wording or typo only, no notifications)"), required=False)
+        label=_("Minor edit (wording or typo only, no notifications)"), required=False
+    )
     effective_at = forms.DateTimeField(
-        label=_("Effective from"), required=False, widget=DateTimeInput(),
-        help_text=_("Leave empty to take effect when it is published."))
+        label=_("Effective from"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_("Leave empty to take effect when it is published."),
+    )
     review_due = forms.DateField(
-        label=_("Review due"), required=False, widget=DateInput(),
-        help_text=_("Leave empty for the longest period the level allows."))
+        label=_("Review due"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty for the longest period the level allows."),
+    )
     is_temporary = forms.BooleanField(label=_("Temporary advisory"), required=False)
     expected_end = forms.DateField(
-        label=_("Expected end"), required=False, widget=DateInput(),
-        help_text=_("Needed for a temporary advisory."))
+        label=_("Expected end"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Needed for a temporary advisory."),
+    )
     is_exercise = forms.BooleanField(
         label=_("Exercise: this draft is for practice and never reaches real recipients"),
-        required=False)
+        required=False,
+    )
 
-    def __init__(self, *args: Any, authority: Authority, allow_exercise: bool,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, authority: Authority, allow_exercise: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "level", level_choices(authority))
         set_choices(self, "reasons", reason_choices())
@@ -102,15 +118,21 @@ class EditionForm(forms.Form):
             del self.fields["is_exercise"]
         for code, name in languages():
             self.fields[f"summary_{code}"] = forms.CharField(
-                label=_("Summary (%(language)s)") % {"language": name}, required=False,
-                widget=forms.Textarea(attrs=text_attrs(code, 3)))
+                label=_("Summary (%(language)s)") % {"language": name},
+                required=False,
+                widget=forms.Textarea(attrs=text_attrs(code, 3)),
+            )
             self.fields[f"body_{code}"] = forms.CharField(
-                label=_("Full advice (%(language)s)") % {"language": name}, required=False,
-                widget=forms.Textarea(attrs=text_attrs(code, 10)))
+                label=_("Full advice (%(language)s)") % {"language": name},
+                required=False,
+                widget=forms.Textarea(attrs=text_attrs(code, 10)),
+            )
 
     def language_fields(self) -> list[tuple[str, str, forms.BoundField, forms.BoundField]]:
-        return [(code, name, self[f"summary_{code}"], self[f"body_{code}"])
-                for code, name in languages()]
+        return [
+            (code, name, self[f"summary_{code}"], self[f"body_{code}"])
+            for code, name in languages()
+        ]
 
     def content(self, areas: Iterable[AreaContent]) -> EditionContent:
         """The content as entered. Lenient, so that a half-filled form can be previewed."""
@@ -118,9 +140,12 @@ class EditionForm(forms.Form):
         return EditionContent(
             level=data.get("level") or 0,
             reasons=tuple(data.get("reasons") or ()),
-            texts={code: TextContent(data.get(f"summary_{code}", "").strip(),
-                                     data.get(f"body_{code}", "").strip())
-                   for code, _name in languages()},
+            texts={
+                code: TextContent(
+                    data.get(f"summary_{code}", "").strip(), data.get(f"body_{code}", "").strip()
+                )
+                for code, _name in languages()
+            },
             change_note=data.get("change_note", "").strip(),
             is_minor=bool(data.get("is_minor")),
             effective_at=data.get("effective_at"),
@@ -133,38 +158,51 @@ class EditionForm(forms.Form):
 
 def edition_initial(content: EditionContent, *, as_new: bool) -> dict[str, Any]:
     """Form values from an edition; a new draft keeps the text but not the dates or note."""
-    initial: dict[str, Any] = {"level": content.level, "reasons": list(content.reasons),
-                               "is_temporary": content.is_temporary,
-                               "expected_end": content.expected_end}
+    initial: dict[str, Any] = {
+        "level": content.level,
+        "reasons": list(content.reasons),
+        "is_temporary": content.is_temporary,
+        "expected_end": content.expected_end,
+    }
     for code, text in content.texts.items():
         initial[f"summary_{code}"] = text.summary
         initial[f"body_{code}"] = text.body
     if not as_new:
-        initial.update(change_note=content.change_note, is_minor=content.is_minor,
-                       effective_at=content.effective_at, review_due=content.review_due)
+        initial.update(
+            change_note=content.change_note,
+            is_minor=content.is_minor,
+            effective_at=content.effective_at,
+            review_due=content.review_due,
+        )
     return initial
 
 
 def areas_initial(content: EditionContent) -> list[dict[str, Any]]:
-    return [{"code": a.code, "level": a.level,
-             **{f"note_{code}": a.notes.get(code, "") for code, _name in languages()}}
-            for a in content.areas]
+    return [
+        {
+            "code": a.code,
+            "level": a.level,
+            **{f"note_{code}": a.notes.get(code, "") for code, _name in languages()},
+        }
+        for a in content.areas
+    ]
 
 
 class AreaForm(forms.Form):
     code = forms.ChoiceField(label=_("Area"), required=False)
-    level = forms.TypedChoiceField(label=_("Level"), coerce=int, required=False,
-                                   empty_value=None)
+    level = forms.TypedChoiceField(label=_("Level"), coerce=int, required=False, empty_value=None)
 
-    def __init__(self, *args: Any, country: Country, authority: Authority,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, country: Country, authority: Authority, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "code", area_choices(country))
         set_choices(self, "level", [("", "—"), *level_choices(authority)])
         for code, name in languages():
             self.fields[f"note_{code}"] = forms.CharField(
-                label=_("Note (%(language)s)") % {"language": name}, required=False,
-                max_length=500, widget=forms.TextInput(attrs=text_attrs(code, 1)))
+                label=_("Note (%(language)s)") % {"language": name},
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs=text_attrs(code, 1)),
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -178,8 +216,11 @@ class AreaForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         if not data.get("code") or data.get("level") is None:
             return None
-        notes = {code: data.get(f"note_{code}", "").strip() for code, _name in languages()
-                 if data.get(f"note_{code}", "").strip()}
+        notes = {
+            code: data.get(f"note_{code}", "").strip()
+            for code, _name in languages()
+            if data.get(f"note_{code}", "").strip()
+        }
         return AreaContent(code=data["code"], level=data["level"], notes=notes)
 
 
@@ -190,8 +231,9 @@ def formset_areas(formset: forms.BaseFormSet) -> list[AreaContent]:
     return [area for form in formset.forms if (area := form.area()) is not None]
 
 
-def apply_errors(form: forms.Form, error: ValidationError,
-                 aliases: dict[str, str] | None = None) -> None:
+def apply_errors(
+    form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
     """Put a service's ValidationError on the form: by field where it names one."""
     if not hasattr(error, "error_dict"):
         for message in error.messages:
@@ -209,15 +251,21 @@ EDITION_ERROR_FIELDS = {"texts": f"summary_{settings.LANGUAGE_CODE}"}
 
 class StatementForm(forms.Form):
     countries = forms.CharField(
-        label=_("Countries"), max_length=400,
-        help_text=_("Two-letter ISO codes separated by spaces or commas, for example TR."))
+        label=_("Countries"),
+        max_length=400,
+        help_text=_("Two-letter ISO codes separated by spaces or commas, for example TR."),
+    )
     edition = forms.TypedChoiceField(
-        label=_("Tied to the edition"), required=False, coerce=int, empty_value=None,
-        help_text=_("Optional. A tied statement is published and withdrawn with its "
-                    "edition."))
+        label=_("Tied to the edition"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Optional. A tied statement is published and withdrawn with its edition."),
+    )
     is_exercise = forms.BooleanField(
         label=_("Exercise: this draft is for practice and never reaches real recipients"),
-        required=False)
+        required=False,
+    )
 
     def __init__(self, *args: Any, allow_exercise: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -226,15 +274,21 @@ class StatementForm(forms.Form):
             del self.fields["is_exercise"]
         for code, name in languages():
             self.fields[f"title_{code}"] = forms.CharField(
-                label=_("Headline (%(language)s)") % {"language": name}, required=False,
-                max_length=200, widget=forms.TextInput(attrs=text_attrs(code, 1)))
+                label=_("Headline (%(language)s)") % {"language": name},
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs=text_attrs(code, 1)),
+            )
             self.fields[f"text_{code}"] = forms.CharField(
-                label=_("Text (%(language)s)") % {"language": name}, required=False,
-                widget=forms.Textarea(attrs=text_attrs(code, 8)))
+                label=_("Text (%(language)s)") % {"language": name},
+                required=False,
+                widget=forms.Textarea(attrs=text_attrs(code, 8)),
+            )
 
     def language_fields(self) -> list[tuple[str, str, forms.BoundField, forms.BoundField]]:
-        return [(code, name, self[f"title_{code}"], self[f"text_{code}"])
-                for code, name in languages()]
+        return [
+            (code, name, self[f"title_{code}"], self[f"text_{code}"]) for code, name in languages()
+        ]
 
     def clean_countries(self) -> tuple[str, ...]:
         raw = self.cleaned_data["countries"].replace(",", " ").upper().split()
@@ -244,24 +298,32 @@ class StatementForm(forms.Form):
         data = self.cleaned_data
         return StatementContent(
             countries=data["countries"],
-            texts={code: (data.get(f"title_{code}", ""), data.get(f"text_{code}", ""))
-                   for code, _name in languages()},
+            texts={
+                code: (data.get(f"title_{code}", ""), data.get(f"text_{code}", ""))
+                for code, _name in languages()
+            },
             edition_id=data.get("edition"),
         )
 
 
 def edition_choices() -> list[tuple[int, str]]:
-    editions = (Edition.objects
-                .filter(status__in=[Status.DRAFT, Status.SUBMITTED, Status.RETURNED,
-                                    Status.PUBLISHED])
-                .select_related("country").order_by("country__name", "-number"))
+    editions = (
+        Edition.objects.filter(
+            status__in=[Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.PUBLISHED]
+        )
+        .select_related("country")
+        .order_by("country__name", "-number")
+    )
     return [(e.pk, _edition_label(e)) for e in editions]
 
 
 def _edition_label(edition: Edition) -> str:
     label = _("%(country)s, edition %(number)s, level %(level)s (%(status)s)") % {
-        "country": edition.country.local_name(), "number": edition.number,
-        "level": edition.level, "status": edition.get_status_display()}
+        "country": edition.country.local_name(),
+        "number": edition.number,
+        "level": edition.level,
+        "status": edition.get_status_display(),
+    }
     return f"{label} — {_('EXERCISE')}" if edition.is_exercise else str(label)
 
 
@@ -278,21 +340,29 @@ def statement_initial(statement: Any) -> dict[str, Any]:
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label=_("What should the author change?"), max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}))
+        label=_("What should the author change?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for the withdrawal"), max_length=2000,
+        label=_("Reason for the withdrawal"),
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Shown in the public history."))
+        help_text=_("Shown in the public history."),
+    )
 
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
-    action = forms.CharField(label=_("Action starts with"), required=False, max_length=80,
-                             help_text=_("For example advisory.edition"))
+    action = forms.CharField(
+        label=_("Action starts with"),
+        required=False,
+        max_length=80,
+        help_text=_("For example advisory.edition"),
+    )
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
@@ -300,5 +370,4 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, object_types: Iterable[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "object_type",
-                    [("", _("Any")), *((t, t) for t in object_types if t)])
+        set_choices(self, "object_type", [("", _("Any")), *((t, t) for t in object_types if t)])

@@ -54,8 +54,9 @@ def _reasons(codes: tuple[str, ...]) -> list[str]:
     return [str(labels[code]) for code in codes if code in labels]
 
 
-def preview_texts(content: EditionContent, *, authority: Authority,
-                  country: Country) -> list[PreviewText]:
+def preview_texts(
+    content: EditionContent, *, authority: Authority, country: Country
+) -> list[PreviewText]:
     levels: dict[int, Level] = {lv.number: lv for lv in authority.levels.all()}
     out = []
     for code, name in settings.LANGUAGES:
@@ -64,23 +65,36 @@ def preview_texts(content: EditionContent, *, authority: Authority,
     return out
 
 
-def _one(content: EditionContent, code: str, name: str, levels: dict[int, Level],
-         country: Country) -> PreviewText:
+def _one(
+    content: EditionContent, code: str, name: str, levels: dict[int, Level], country: Country
+) -> PreviewText:
     text = content.texts.get(code)
     level = levels.get(content.level)
     area_names = _area_names(country, code) if content.areas else {}
-    areas = [PreviewArea(a.code, area_names.get(a.code, a.code), a.level,
-                         levels[a.level].name(code) if a.level in levels else "",
-                         a.notes.get(code, ""))
-             for a in content.areas]
+    areas = [
+        PreviewArea(
+            a.code,
+            area_names.get(a.code, a.code),
+            a.level,
+            levels[a.level].name(code) if a.level in levels else "",
+            a.notes.get(code, ""),
+        )
+        for a in content.areas
+    ]
     return PreviewText(
-        language=code, language_name=name, bidi=translation.get_language_bidi(),
-        country=country.local_name(code), level=content.level if level else None,
+        language=code,
+        language_name=name,
+        bidi=translation.get_language_bidi(),
+        country=country.local_name(code),
+        level=content.level if level else None,
         level_name=level.name(code) if level else "",
         wording=level.wording(code) if level else "",
         reasons=_reasons(content.reasons),
-        summary=text.summary if text else "", body=_paragraphs(text.body) if text else [],
-        areas=areas, review_due=content.review_due, expected_end=content.expected_end,
+        summary=text.summary if text else "",
+        body=_paragraphs(text.body) if text else [],
+        areas=areas,
+        review_due=content.review_due,
+        expected_end=content.expected_end,
     )
 
 
@@ -88,5 +102,6 @@ def edition_texts(edition: Edition) -> list[PreviewText]:
     """The saved edition as the public reads it."""
     from warden.advisories.services import edition_content
 
-    return preview_texts(edition_content(edition), authority=edition.authority,
-                         country=edition.country)
+    return preview_texts(
+        edition_content(edition), authority=edition.authority, country=edition.country
+    )

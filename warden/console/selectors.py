@@ -57,8 +57,7 @@ def authors(obj: Edition | Statement) -> list[Author]:
     if obj.submitted_by is not None:
         submitter = obj.submitted_by
         parts.setdefault(submitter.pk, (submitter, []))[1].append(_("submitted it"))
-    return [Author(user, ", ".join(labels), _role_labels(user))
-            for user, labels in parts.values()]
+    return [Author(user, ", ".join(labels), _role_labels(user)) for user, labels in parts.values()]
 
 
 def _role_labels(user: User) -> str:
@@ -81,26 +80,32 @@ def second_person_block(user: AbstractBaseUser | AnonymousUser, edition: Edition
     other = edition.previous if edition.status == Status.PUBLISHED else comparison_base(edition)
     if not blocked_by_two_person_rule(user_id=user.pk, edition=edition, other=other):
         return ""
-    return _("You wrote, edited or submitted this edition, and it involves level 3 or "
-             "higher. Another approver must decide on it.")
+    return _(
+        "You wrote, edited or submitted this edition, and it involves level 3 or "
+        "higher. Another approver must decide on it."
+    )
 
 
-def statement_second_person_block(user: AbstractBaseUser | AnonymousUser,
-                                  statement: Statement) -> str:
+def statement_second_person_block(
+    user: AbstractBaseUser | AnonymousUser, statement: Statement
+) -> str:
     if user.pk not in author_ids(statement):
         return ""
-    return _("You wrote, edited or submitted this statement. Another approver must decide "
-             "on it.")
+    return _("You wrote, edited or submitted this statement. Another approver must decide on it.")
 
 
 def object_events(obj: Edition | Statement) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(object_type=obj._meta.label_lower,
-                                     object_id=str(obj.pk)).order_by("id")
+    return AuditEvent.objects.filter(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    ).order_by("id")
 
 
 def pending_editions_for(country_code: str) -> QuerySet[Edition]:
-    return (Edition.objects.filter(country_id=country_code, status__in=PENDING)
-            .select_related("author").order_by("-updated_at"))
+    return (
+        Edition.objects.filter(country_id=country_code, status__in=PENDING)
+        .select_related("author")
+        .order_by("-updated_at")
+    )
 
 
 def statements_for_console(*, include_drafts: bool) -> QuerySet[Statement]:
@@ -111,13 +116,21 @@ def statements_for_console(*, include_drafts: bool) -> QuerySet[Statement]:
 
 
 def audit_object_types() -> list[str]:
-    return list(AuditEvent.objects.order_by("object_type")
-                .values_list("object_type", flat=True).distinct())
+    return list(
+        AuditEvent.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+    )
 
 
-def audit_search(*, actor: str = "", action: str = "", object_type: str = "",
-                 object_id: str = "", date_from: date | None = None,
-                 date_to: date | None = None, **_ignored: Any) -> QuerySet[AuditEvent]:
+def audit_search(
+    *,
+    actor: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    **_ignored: Any,
+) -> QuerySet[AuditEvent]:
     """Audit events matching every filter given, newest first."""
     qs = AuditEvent.objects.all()
     if actor:

@@ -21,8 +21,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 
 
-def _sign_in(client, username: str, code: str = BACKUP_CODE, password: str = PASSWORD,
-             **extra):
+def _sign_in(client, username: str, code: str = BACKUP_CODE, password: str = PASSWORD, **extra):
     data = {"username": username, "password": password, "otp_token": code, **extra}
     return client.post(LOGIN, data)
 
@@ -75,8 +74,7 @@ def test_a_wrong_code_does_not_sign_in(client, alice):
     backup_device(alice)
     response = _sign_in(client, "alice", code="wrong123")
     assert response.status_code == 200
-    assert "The username, password or one-time code is not correct." in \
-        response.content.decode()
+    assert "The username, password or one-time code is not correct." in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("console:home")).status_code == 302
 
@@ -84,8 +82,9 @@ def test_a_wrong_code_does_not_sign_in(client, alice):
 def test_a_code_is_required_once_a_device_exists(client, alice):
     backup_device(alice)
     response = _sign_in(client, "alice", code="")
-    assert "Enter the code from your authenticator app or a backup code." in \
-        response.content.decode()
+    assert (
+        "Enter the code from your authenticator app or a backup code." in response.content.decode()
+    )
     assert "_auth_user_id" not in client.session
 
 

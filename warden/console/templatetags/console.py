@@ -16,9 +16,11 @@ from warden.advisories.models import Level, Status
 register = template.Library()
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
-_SWATCH = ("<svg xmlns='http://www.w3.org/2000/svg' width='16' height='16' viewBox='0 0 16 16'>"
-           "<rect x='0.5' y='0.5' width='15' height='15' rx='3' fill='{color}' "
-           "stroke='#1b1b1b' stroke-opacity='0.55'/></svg>")
+_SWATCH = (
+    "<svg xmlns='http://www.w3.org/2000/svg' width='16' height='16' viewBox='0 0 16 16'>"
+    "<rect x='0.5' y='0.5' width='15' height='15' rx='3' fill='{color}' "
+    "stroke='#1b1b1b' stroke-opacity='0.55'/></svg>"
+)
 
 
 def swatch_uri(color: str) -> str:
@@ -35,15 +37,22 @@ def _levels(context: Context, authority_id: int | None) -> dict[int, Level]:
         context.render_context["warden_levels"] = {}
     cache: dict[int | None, dict[int, Level]] = context.render_context["warden_levels"]
     if authority_id not in cache:
-        levels = (Level.objects.filter(authority_id=authority_id) if authority_id
-                  else Level.objects.filter(authority__is_default=True))
+        levels = (
+            Level.objects.filter(authority_id=authority_id)
+            if authority_id
+            else Level.objects.filter(authority__is_default=True)
+        )
         cache[authority_id] = {level.number: level for level in levels}
     return cache[authority_id]
 
 
 @register.simple_tag(takes_context=True)
-def level_badge(context: Context, number: int | None, authority_id: int | None = None,
-                language: str | None = None) -> str:
+def level_badge(
+    context: Context,
+    number: int | None,
+    authority_id: int | None = None,
+    language: str | None = None,
+) -> str:
     """``4 High threat`` with a colour swatch; never colour alone."""
     if not number:
         return format_html('<span class="level level-none">{}</span>', "—")
@@ -53,7 +62,11 @@ def level_badge(context: Context, number: int | None, authority_id: int | None =
     return format_html(
         '<span class="level level-{n}"><img class="swatch" src="{src}" alt="" width="16" '
         'height="16"><span class="level-number">{n}</span> <span class="level-name">{name}'
-        "</span></span>", n=number, src=swatch_uri(color), name=name)
+        "</span></span>",
+        n=number,
+        src=swatch_uri(color),
+        name=name,
+    )
 
 
 @register.simple_tag

@@ -28,7 +28,8 @@ def world(cast, authority, turkey) -> dict[str, Any]:
     draft = services.edition_draft(acting_user=cast["alice"], country=turkey, content=content(3))
     statement = services.statement_draft(
         acting_user=cast["alice"],
-        content=services.StatementContent(countries=("TR",), texts={"en": ("Leave", "Now.")}))
+        content=services.StatementContent(countries=("TR",), texts={"en": ("Leave", "Now.")}),
+    )
     return {"published": published, "draft": draft, "statement": statement}
 
 
@@ -40,45 +41,71 @@ PAGES: list[tuple[str, Url, frozenset[str]]] = [
     ("review", lambda w: reverse("console:review"), STAFF),
     ("country", lambda w: reverse("console:country", args=["TR"]), STAFF),
     ("edition_published", lambda w: reverse("console:edition", args=[w["published"].pk]), STAFF),
-    ("edition_draft", lambda w: reverse("console:edition", args=[w["draft"].pk]),
-     DRAFT_READERS),
+    ("edition_draft", lambda w: reverse("console:edition", args=[w["draft"].pk]), DRAFT_READERS),
     ("edition_new", lambda w: reverse("console:edition_new", args=["TR"]), ANALYSTS),
-    ("edition_edit", lambda w: reverse("console:edition_edit", args=[w["draft"].pk]),
-     ANALYSTS),
+    ("edition_edit", lambda w: reverse("console:edition_edit", args=[w["draft"].pk]), ANALYSTS),
     ("statements", lambda w: reverse("console:statements"), STAFF),
-    ("statement_draft", lambda w: reverse("console:statement", args=[w["statement"].pk]),
-     DRAFT_READERS),
+    (
+        "statement_draft",
+        lambda w: reverse("console:statement", args=[w["statement"].pk]),
+        DRAFT_READERS,
+    ),
     ("statement_new", lambda w: reverse("console:statement_new"), ANALYSTS),
-    ("statement_edit", lambda w: reverse("console:statement_edit", args=[w["statement"].pk]),
-     ANALYSTS),
+    (
+        "statement_edit",
+        lambda w: reverse("console:statement_edit", args=[w["statement"].pk]),
+        ANALYSTS,
+    ),
     ("audit", lambda w: reverse("console:audit"), AUDITORS),
 ]
 
 # POSTs: allowed users are sent back to the page (302, with a message); others get 403.
 ACTIONS: list[tuple[str, Url, frozenset[str]]] = [
     ("edition_preview", lambda w: reverse("console:edition_preview", args=["TR"]), ANALYSTS),
-    ("edition_submit", lambda w: reverse("console:edition_submit", args=[w["draft"].pk]),
-     ANALYSTS),
-    ("edition_publish", lambda w: reverse("console:edition_publish", args=[w["draft"].pk]),
-     APPROVERS),
-    ("edition_return", lambda w: reverse("console:edition_return", args=[w["draft"].pk]),
-     APPROVERS),
-    ("edition_withdraw",
-     lambda w: reverse("console:edition_withdraw", args=[w["published"].pk]), APPROVERS),
-    ("statement_submit",
-     lambda w: reverse("console:statement_submit", args=[w["statement"].pk]), ANALYSTS),
-    ("statement_publish",
-     lambda w: reverse("console:statement_publish", args=[w["statement"].pk]), APPROVERS),
-    ("statement_return",
-     lambda w: reverse("console:statement_return", args=[w["statement"].pk]), APPROVERS),
-    ("statement_withdraw",
-     lambda w: reverse("console:statement_withdraw", args=[w["statement"].pk]), APPROVERS),
+    ("edition_submit", lambda w: reverse("console:edition_submit", args=[w["draft"].pk]), ANALYSTS),
+    (
+        "edition_publish",
+        lambda w: reverse("console:edition_publish", args=[w["draft"].pk]),
+        APPROVERS,
+    ),
+    (
+        "edition_return",
+        lambda w: reverse("console:edition_return", args=[w["draft"].pk]),
+        APPROVERS,
+    ),
+    (
+        "edition_withdraw",
+        lambda w: reverse("console:edition_withdraw", args=[w["published"].pk]),
+        APPROVERS,
+    ),
+    (
+        "statement_submit",
+        lambda w: reverse("console:statement_submit", args=[w["statement"].pk]),
+        ANALYSTS,
+    ),
+    (
+        "statement_publish",
+        lambda w: reverse("console:statement_publish", args=[w["statement"].pk]),
+        APPROVERS,
+    ),
+    (
+        "statement_return",
+        lambda w: reverse("console:statement_return", args=[w["statement"].pk]),
+        APPROVERS,
+    ),
+    (
+        "statement_withdraw",
+        lambda w: reverse("console:statement_withdraw", args=[w["statement"].pk]),
+        APPROVERS,
+    ),
 ]
 
 
 def _statuses(cast, method: str, url: str) -> dict[str, int]:
-    return {name: getattr(verified_client(user), method)(url).status_code
-            for name, user in sorted(cast.items())}
+    return {
+        name: getattr(verified_client(user), method)(url).status_code
+        for name, user in sorted(cast.items())
+    }
 
 
 @pytest.mark.parametrize(("view", "url", "allowed"), PAGES, ids=[p[0] for p in PAGES])
@@ -94,8 +121,9 @@ def test_action_matrix(view, url, allowed, cast, world):
     assert _statuses(cast, "post", url(world)) == expected
 
 
-@pytest.mark.parametrize(("view", "url", "allowed"), PAGES + ACTIONS,
-                         ids=[p[0] for p in PAGES + ACTIONS])
+@pytest.mark.parametrize(
+    ("view", "url", "allowed"), PAGES + ACTIONS, ids=[p[0] for p in PAGES + ACTIONS]
+)
 def test_anonymous_is_sent_to_sign_in(view, url, allowed, client, world):
     target = url(world)
     response = client.post(target) if (view, url, allowed) in ACTIONS else client.get(target)
@@ -120,8 +148,7 @@ def test_the_403_page_names_the_roles_needed(cast, world):
 def test_the_language_switcher_keeps_the_page(cast, world):
     client = verified_client(cast["bob"])
     with translation.override("en"):  # requests activate Hebrew in this thread; undo it
-        response = client.post("/i18n/setlang/", {"language": "he",
-                                                  "next": "/console/review/"})
+        response = client.post("/i18n/setlang/", {"language": "he", "next": "/console/review/"})
         page = client.get("/he/console/review/").content.decode()
     assert response["Location"] == "/he/console/review/"
     assert '<html lang="he" dir="rtl">' in page

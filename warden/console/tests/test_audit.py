@@ -31,11 +31,14 @@ def test_it_filters_by_actor_action_and_object(history, bob):
     assert {e.actor_name for e in by_alice} == {"alice"}
     publishing = _rows(client.get(url, {"action": "advisory.edition.pub"}))
     assert [e.action for e in publishing] == ["advisory.edition.publish"]
-    edition_events = _rows(client.get(url, {"object_type": "advisories.edition",
-                                            "object_id": str(history.pk)}))
-    assert [e.action for e in edition_events] == ["advisory.edition.publish",
-                                                  "advisory.edition.submit",
-                                                  "advisory.edition.draft"]
+    edition_events = _rows(
+        client.get(url, {"object_type": "advisories.edition", "object_id": str(history.pk)})
+    )
+    assert [e.action for e in edition_events] == [
+        "advisory.edition.publish",
+        "advisory.edition.submit",
+        "advisory.edition.draft",
+    ]
 
 
 def test_it_filters_by_date(history, bob):
@@ -52,10 +55,10 @@ def test_it_shows_before_after_and_source_ip(authority, turkey, alice, bob):
     edition = services.edition_draft(acting_user=alice, country=turkey, content=content(2))
     services.edition_submit(acting_user=alice, edition=edition)
     client = verified_client(bob)
-    client.post(reverse("console:edition_publish", args=[edition.pk]),
-                REMOTE_ADDR="192.0.2.7")
-    html = client.get(reverse("console:audit"),
-                      {"action": "advisory.edition.publish"}).content.decode()
+    client.post(reverse("console:edition_publish", args=[edition.pk]), REMOTE_ADDR="192.0.2.7")
+    html = client.get(
+        reverse("console:audit"), {"action": "advisory.edition.publish"}
+    ).content.decode()
     assert "&quot;status&quot;: &quot;submitted&quot;" in html  # before
     assert "&quot;status&quot;: &quot;published&quot;" in html  # after
     assert "192.0.2.7" in html

@@ -17,8 +17,9 @@ STATEMENT = {
 }
 
 
-def test_an_analyst_drafts_and_submits_and_another_approver_publishes(authority, turkey, alice,
-                                                                        bob):
+def test_an_analyst_drafts_and_submits_and_another_approver_publishes(
+    authority, turkey, alice, bob
+):
     client = verified_client(alice)
     response = client.post(reverse("console:statement_new"), STATEMENT)
     statement = Statement.objects.get()
@@ -41,16 +42,16 @@ def test_the_author_of_a_statement_cannot_publish_it(authority, turkey, carol):
     page = client.get(reverse("console:statement", args=[statement.pk])).content.decode()
     assert "You cannot publish this statement." in page
 
-    response = client.post(reverse("console:statement_publish", args=[statement.pk]),
-                           follow=True)
+    response = client.post(reverse("console:statement_publish", args=[statement.pk]), follow=True)
     assert any("another approver must decide" in str(m) for m in response.context["messages"])
     statement.refresh_from_db()
     assert statement.status == Status.SUBMITTED
 
 
 def test_unknown_countries_are_a_field_error(authority, turkey, alice):
-    response = verified_client(alice).post(reverse("console:statement_new"),
-                                           {**STATEMENT, "countries": "TR XX"})
+    response = verified_client(alice).post(
+        reverse("console:statement_new"), {**STATEMENT, "countries": "TR XX"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["countries"] == ["Unknown country code."]
 
@@ -61,19 +62,25 @@ def test_return_and_withdraw(authority, turkey, alice, bob):
     statement = Statement.objects.get()
     client.post(reverse("console:statement_submit", args=[statement.pk]))
     approver = verified_client(bob)
-    approver.post(reverse("console:statement_return", args=[statement.pk]),
-                  {"comment": "Add the Hebrew headline."})
+    approver.post(
+        reverse("console:statement_return", args=[statement.pk]),
+        {"comment": "Add the Hebrew headline."},
+    )
     statement.refresh_from_db()
     assert statement.status == Status.RETURNED
 
     client.post(reverse("console:statement_edit", args=[statement.pk]), STATEMENT)
     client.post(reverse("console:statement_submit", args=[statement.pk]))
     approver.post(reverse("console:statement_publish", args=[statement.pk]))
-    approver.post(reverse("console:statement_withdraw", args=[statement.pk]),
-                  {"reason": "Superseded by the new statement."})
+    approver.post(
+        reverse("console:statement_withdraw", args=[statement.pk]),
+        {"reason": "Superseded by the new statement."},
+    )
     statement.refresh_from_db()
     assert (statement.status, statement.withdrawn_reason) == (
-        Status.WITHDRAWN, "Superseded by the new statement.")
+        Status.WITHDRAWN,
+        "Superseded by the new statement.",
+    )
 
 
 def test_drafts_are_hidden_from_staff_without_draft_access(authority, turkey, alice, cast):

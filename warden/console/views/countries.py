@@ -19,14 +19,19 @@ def country(request: StaffRequest, code: str) -> HttpResponse:
     country = get_object_or_404(Country, pk=code.upper())
     current = current_edition(country)
     exercise = current_edition(country, exercise=True)
-    return render(request, "console/country.html", {
-        "country": country,
-        "current": current,
-        "texts": edition_texts(current) if current else [],
-        "review_state": review_state(current),
-        "areas": current.areas.select_related("subdivision", "custom_area") if current else [],
-        "exercise_current": exercise,
-        "history": edition_history(country),
-        "pending": pending_editions_for(country.pk) if may(request, "advisory.view_drafts")
-        else [],
-    })
+    return render(
+        request,
+        "console/country.html",
+        {
+            "country": country,
+            "current": current,
+            "texts": edition_texts(current) if current else [],
+            "review_state": review_state(current),
+            "areas": current.areas.select_related("subdivision", "custom_area") if current else [],
+            "exercise_current": exercise,
+            "history": edition_history(country),
+            "pending": pending_editions_for(country.pk)
+            if may(request, "advisory.view_drafts")
+            else [],
+        },
+    )

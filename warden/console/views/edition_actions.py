@@ -21,8 +21,11 @@ def _back(edition: Edition) -> HttpResponse:
 @require_POST
 def edition_submit(request: StaffRequest, pk: int) -> HttpResponse:
     edition = get_object_or_404(Edition, pk=pk)
-    perform(request, lambda: services.edition_submit(acting_user=request.user, edition=edition),
-            _("Submitted for approval. Another approver can now publish it."))
+    perform(
+        request,
+        lambda: services.edition_submit(acting_user=request.user, edition=edition),
+        _("Submitted for approval. Another approver can now publish it."),
+    )
     return _back(edition)
 
 
@@ -30,8 +33,11 @@ def edition_submit(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def edition_publish(request: StaffRequest, pk: int) -> HttpResponse:
     edition = get_object_or_404(Edition, pk=pk)
-    perform(request, lambda: services.edition_publish(acting_user=request.user, edition=edition),
-            _("Published. This edition is now in force."))
+    perform(
+        request,
+        lambda: services.edition_publish(acting_user=request.user, edition=edition),
+        _("Published. This edition is now in force."),
+    )
     return _back(edition)
 
 
@@ -40,9 +46,11 @@ def edition_publish(request: StaffRequest, pk: int) -> HttpResponse:
 def edition_return(request: StaffRequest, pk: int) -> HttpResponse:
     edition = get_object_or_404(Edition, pk=pk)
     comment = request.POST.get("comment", "")
-    perform(request, lambda: services.edition_return(acting_user=request.user, edition=edition,
-                                                     comment=comment),
-            _("Returned to the author with your comment."))
+    perform(
+        request,
+        lambda: services.edition_return(acting_user=request.user, edition=edition, comment=comment),
+        _("Returned to the author with your comment."),
+    )
     return _back(edition)
 
 
@@ -51,7 +59,9 @@ def edition_return(request: StaffRequest, pk: int) -> HttpResponse:
 def edition_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
     edition = get_object_or_404(Edition, pk=pk)
     reason = request.POST.get("reason", "")
-    perform(request, lambda: services.edition_withdraw(acting_user=request.user,
-                                                       edition=edition, reason=reason),
-            _("Withdrawn. The edition it replaced is in force again, if there was one."))
+    perform(
+        request,
+        lambda: services.edition_withdraw(acting_user=request.user, edition=edition, reason=reason),
+        _("Withdrawn. The edition it replaced is in force again, if there was one."),
+    )
     return _back(edition)

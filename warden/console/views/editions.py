@@ -43,14 +43,27 @@ from warden.geo.models import Country
 Editor = tuple[EditionForm, Any]
 
 
-def _editor(request: StaffRequest, *, country: Country, authority: Authority,
-            content: EditionContent | None, as_new: bool) -> Editor:
+def _editor(
+    request: StaffRequest,
+    *,
+    country: Country,
+    authority: Authority,
+    content: EditionContent | None,
+    as_new: bool,
+) -> Editor:
     data = request.POST if request.method == "POST" else None
-    form = EditionForm(data, initial=edition_initial(content, as_new=as_new) if content else {},
-                       authority=authority, allow_exercise=as_new)
-    formset = AreaFormSet(data, prefix="areas",
-                          initial=areas_initial(content) if content else [],
-                          form_kwargs={"country": country, "authority": authority})
+    form = EditionForm(
+        data,
+        initial=edition_initial(content, as_new=as_new) if content else {},
+        authority=authority,
+        allow_exercise=as_new,
+    )
+    formset = AreaFormSet(
+        data,
+        prefix="areas",
+        initial=areas_initial(content) if content else [],
+        form_kwargs={"country": country, "authority": authority},
+    )
     return form, formset
 
 
@@ -72,17 +85,31 @@ def _save(editor: Editor, write: Callable[[EditionContent], Edition]) -> Edition
         return None
 
 
-def _render_editor(request: StaffRequest, editor: Editor, *, country: Country,
-                   authority: Authority, edition: Edition | None,
-                   content: EditionContent | None) -> HttpResponse:
+def _render_editor(
+    request: StaffRequest,
+    editor: Editor,
+    *,
+    country: Country,
+    authority: Authority,
+    edition: Edition | None,
+    content: EditionContent | None,
+) -> HttpResponse:
     form, formset = editor
     shown = _entered(editor) if form.is_bound else content
-    return render(request, "console/edition_form.html", {
-        "form": form, "formset": formset, "country": country, "edition": edition,
-        "authority": authority, "area_errors": _area_errors(formset),
-        "texts": preview_texts(shown, authority=authority, country=country) if shown else [],
-        "exercise": edition.is_exercise if edition else _checked(form, "is_exercise"),
-    })
+    return render(
+        request,
+        "console/edition_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "country": country,
+            "edition": edition,
+            "authority": authority,
+            "area_errors": _area_errors(formset),
+            "texts": preview_texts(shown, authority=authority, country=country) if shown else [],
+            "exercise": edition.is_exercise if edition else _checked(form, "is_exercise"),
+        },
+    )
 
 
 def _checked(form: EditionForm, name: str) -> bool:
@@ -114,18 +141,24 @@ def edition_new(request: StaffRequest, code: str) -> HttpResponse:
         return redirect("console:country", code=country.pk)
     current = services.current_edition(country)
     content = edition_content(current) if current else None
-    editor = _editor(request, country=country, authority=authority, content=content,
-                     as_new=True)
+    editor = _editor(request, country=country, authority=authority, content=content, as_new=True)
     if request.method == "POST" and "preview" not in request.POST:
-        edition = _save(editor, lambda c: services.edition_draft(
-            acting_user=request.user, country=country, content=c, authority=authority,
-            is_exercise=bool(editor[0].cleaned_data.get("is_exercise"))))
+        edition = _save(
+            editor,
+            lambda c: services.edition_draft(
+                acting_user=request.user,
+                country=country,
+                content=c,
+                authority=authority,
+                is_exercise=bool(editor[0].cleaned_data.get("is_exercise")),
+            ),
+        )
         if edition is not None:
-            messages.success(request, _("Draft saved. Submit it for approval when it is "
-                                        "ready."))
+            messages.success(request, _("Draft saved. Submit it for approval when it is ready."))
             return redirect("console:edition", pk=edition.pk)
-    return _render_editor(request, editor, country=country, authority=authority,
-                          edition=None, content=content)
+    return _render_editor(
+        request, editor, country=country, authority=authority, edition=None, content=content
+    )
 
 
 @staff_required("advisory.draft")
@@ -135,16 +168,25 @@ def edition_edit(request: StaffRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Only a draft or a returned edition can be changed."))
         return redirect("console:edition", pk=edition.pk)
     content = edition_content(edition)
-    editor = _editor(request, country=edition.country, authority=edition.authority,
-                     content=content, as_new=False)
+    editor = _editor(
+        request, country=edition.country, authority=edition.authority, content=content, as_new=False
+    )
     if request.method == "POST" and "preview" not in request.POST:
-        saved = _save(editor, lambda c: services.edition_revise(
-            acting_user=request.user, edition=edition, content=c))
+        saved = _save(
+            editor,
+            lambda c: services.edition_revise(acting_user=request.user, edition=edition, content=c),
+        )
         if saved is not None:
             messages.success(request, _("Draft saved."))
             return redirect("console:edition", pk=edition.pk)
-    return _render_editor(request, editor, country=edition.country,
-                          authority=edition.authority, edition=edition, content=content)
+    return _render_editor(
+        request,
+        editor,
+        country=edition.country,
+        authority=edition.authority,
+        edition=edition,
+        content=content,
+    )
 
 
 @staff_required("advisory.draft")
@@ -155,12 +197,14 @@ def edition_preview(request: StaffRequest, code: str) -> HttpResponse:
     authority = _default_authority(request)
     if authority is None:
         return HttpResponse(status=409)
-    editor = _editor(request, country=country, authority=authority, content=None,
-                     as_new=True)
+    editor = _editor(request, country=country, authority=authority, content=None, as_new=True)
     texts = preview_texts(_entered(editor), authority=authority, country=country)
     exercise = bool(editor[0].cleaned_data.get("is_exercise"))
-    return render(request, "console/_preview.html",
-                  {"texts": texts, "authority_id": authority.pk, "exercise": exercise})
+    return render(
+        request,
+        "console/_preview.html",
+        {"texts": texts, "authority_id": authority.pk, "exercise": exercise},
+    )
 
 
 def _actions(request: StaffRequest, edition: Edition) -> dict[str, bool]:
@@ -175,21 +219,34 @@ def _actions(request: StaffRequest, edition: Edition) -> dict[str, bool]:
 @staff_required("console.view")
 def edition(request: StaffRequest, pk: int) -> HttpResponse:
     edition = get_object_or_404(
-        Edition.objects.select_related("country", "authority", "author", "submitted_by",
-                                       "published_by", "withdrawn_by", "previous"), pk=pk)
+        Edition.objects.select_related(
+            "country",
+            "authority",
+            "author",
+            "submitted_by",
+            "published_by",
+            "withdrawn_by",
+            "previous",
+        ),
+        pk=pk,
+    )
     require_draft_access(request, edition.status)
     base = comparison_base(edition)
-    return render(request, "console/edition.html", {
-        "edition": edition,
-        "texts": edition_texts(edition),
-        "areas": edition.areas.select_related("subdivision", "custom_area"),
-        "base": base,
-        "diff": edition_diff(base, edition),
-        "audience": notification_audience_count(edition),
-        "authors": authors(edition),
-        "events": object_events(edition),
-        "two_person_reason": second_person_block(request.user, edition),
-        "actions": _actions(request, edition),
-        "return_form": ReturnForm(),
-        "withdraw_form": WithdrawForm(),
-    })
+    return render(
+        request,
+        "console/edition.html",
+        {
+            "edition": edition,
+            "texts": edition_texts(edition),
+            "areas": edition.areas.select_related("subdivision", "custom_area"),
+            "base": base,
+            "diff": edition_diff(base, edition),
+            "audience": notification_audience_count(edition),
+            "authors": authors(edition),
+            "events": object_events(edition),
+            "two_person_reason": second_person_block(request.user, edition),
+            "actions": _actions(request, edition),
+            "return_form": ReturnForm(),
+            "withdraw_form": WithdrawForm(),
+        },
+    )

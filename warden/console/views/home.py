@@ -18,18 +18,24 @@ def home(request: StaffRequest) -> HttpResponse:
     rows = country_levels()
     exercise = [row for row in country_levels(exercise=True) if row.edition is not None]
     pending = editions_pending()[:20] if may(request, "advisory.view_drafts") else []
-    return render(request, "console/home.html", {
-        "with_level": [row for row in rows if row.edition is not None],
-        "without_level": [row for row in rows if row.edition is None],
-        "exercise_rows": exercise,
-        "counts": pending_counts(),
-        "pending": pending,
-    })
+    return render(
+        request,
+        "console/home.html",
+        {
+            "with_level": [row for row in rows if row.edition is not None],
+            "without_level": [row for row in rows if row.edition is None],
+            "exercise_rows": exercise,
+            "counts": pending_counts(),
+            "pending": pending,
+        },
+    )
 
 
 @staff_required("console.view")
 def review(request: StaffRequest) -> HttpResponse:
     today = timezone.localdate()
-    editions = [(edition, review_state_of(edition, today=today))
-                for edition in editions_review_due(today=today)]
+    editions = [
+        (edition, review_state_of(edition, today=today))
+        for edition in editions_review_due(today=today)
+    ]
     return render(request, "console/review.html", {"editions": editions, "today": today})

@@ -38,17 +38,21 @@ def statements(request: StaffRequest) -> HttpResponse:
     return render(request, "console/statements.html", {"statements": rows})
 
 
-def _save_statement(request: StaffRequest, form: StatementForm,
-                    statement: Statement | None) -> Statement | None:
+def _save_statement(
+    request: StaffRequest, form: StatementForm, statement: Statement | None
+) -> Statement | None:
     if not form.is_valid():
         return None
     try:
         if statement is None:
             return services.statement_draft(
-                acting_user=request.user, content=form.content(),
-                is_exercise=bool(form.cleaned_data.get("is_exercise")))
-        return services.statement_revise(acting_user=request.user, statement=statement,
-                                         content=form.content())
+                acting_user=request.user,
+                content=form.content(),
+                is_exercise=bool(form.cleaned_data.get("is_exercise")),
+            )
+        return services.statement_revise(
+            acting_user=request.user, statement=statement, content=form.content()
+        )
     except ValidationError as invalid:
         apply_errors(form, invalid, STATEMENT_ERROR_FIELDS)
         return None
@@ -72,13 +76,13 @@ def statement_edit(request: StaffRequest, pk: int) -> HttpResponse:
     if statement.status not in EDITABLE:
         messages.error(request, _("Only a draft or a returned statement can be changed."))
         return redirect("console:statement", pk=pk)
-    form = StatementForm(request.POST or None, initial=statement_initial(statement),
-                         allow_exercise=False)
+    form = StatementForm(
+        request.POST or None, initial=statement_initial(statement), allow_exercise=False
+    )
     if request.method == "POST" and _save_statement(request, form, statement) is not None:
         messages.success(request, _("Statement saved."))
         return redirect("console:statement", pk=pk)
-    return render(request, "console/statement_form.html",
-                  {"form": form, "statement": statement})
+    return render(request, "console/statement_form.html", {"form": form, "statement": statement})
 
 
 def _actions(request: StaffRequest, statement: Statement) -> dict[str, bool]:
@@ -86,28 +90,34 @@ def _actions(request: StaffRequest, statement: Statement) -> dict[str, bool]:
         "edit": statement.status in EDITABLE and may(request, "statement.draft"),
         "submit": statement.status in EDITABLE and may(request, "statement.submit"),
         "decide": statement.status == Status.SUBMITTED and may(request, "statement.publish"),
-        "withdraw": statement.status == Status.PUBLISHED
-        and may(request, "statement.withdraw"),
+        "withdraw": statement.status == Status.PUBLISHED and may(request, "statement.withdraw"),
     }
 
 
 @staff_required("console.view")
 def statement(request: StaffRequest, pk: int) -> HttpResponse:
     statement = get_object_or_404(
-        Statement.objects.select_related("author", "submitted_by", "published_by",
-                                         "withdrawn_by", "edition__country"), pk=pk)
+        Statement.objects.select_related(
+            "author", "submitted_by", "published_by", "withdrawn_by", "edition__country"
+        ),
+        pk=pk,
+    )
     require_draft_access(request, statement.status)
-    return render(request, "console/statement.html", {
-        "statement": statement,
-        "texts": statement.texts.all(),
-        "countries": statement.countries.all(),
-        "authors": authors(statement),
-        "events": object_events(statement),
-        "two_person_reason": statement_second_person_block(request.user, statement),
-        "actions": _actions(request, statement),
-        "return_form": ReturnForm(),
-        "withdraw_form": WithdrawForm(),
-    })
+    return render(
+        request,
+        "console/statement.html",
+        {
+            "statement": statement,
+            "texts": statement.texts.all(),
+            "countries": statement.countries.all(),
+            "authors": authors(statement),
+            "events": object_events(statement),
+            "two_person_reason": statement_second_person_block(request.user, statement),
+            "actions": _actions(request, statement),
+            "return_form": ReturnForm(),
+            "withdraw_form": WithdrawForm(),
+        },
+    )
 
 
 def _statement(pk: int) -> Statement:
@@ -118,9 +128,11 @@ def _statement(pk: int) -> Statement:
 @require_POST
 def statement_submit(request: StaffRequest, pk: int) -> HttpResponse:
     statement = _statement(pk)
-    perform(request, lambda: services.statement_submit(acting_user=request.user,
-                                                       statement=statement),
-            _("Statement submitted for approval."))
+    perform(
+        request,
+        lambda: services.statement_submit(acting_user=request.user, statement=statement),
+        _("Statement submitted for approval."),
+    )
     return redirect("console:statement", pk=pk)
 
 
@@ -128,9 +140,11 @@ def statement_submit(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def statement_publish(request: StaffRequest, pk: int) -> HttpResponse:
     statement = _statement(pk)
-    perform(request, lambda: services.statement_publish(acting_user=request.user,
-                                                        statement=statement),
-            _("Statement published."))
+    perform(
+        request,
+        lambda: services.statement_publish(acting_user=request.user, statement=statement),
+        _("Statement published."),
+    )
     return redirect("console:statement", pk=pk)
 
 
@@ -139,9 +153,13 @@ def statement_publish(request: StaffRequest, pk: int) -> HttpResponse:
 def statement_return(request: StaffRequest, pk: int) -> HttpResponse:
     statement = _statement(pk)
     comment = request.POST.get("comment", "")
-    perform(request, lambda: services.statement_return(acting_user=request.user,
-                                                       statement=statement, comment=comment),
-            _("Statement returned to the author with your comment."))
+    perform(
+        request,
+        lambda: services.statement_return(
+            acting_user=request.user, statement=statement, comment=comment
+        ),
+        _("Statement returned to the author with your comment."),
+    )
     return redirect("console:statement", pk=pk)
 
 
@@ -150,7 +168,11 @@ def statement_return(request: StaffRequest, pk: int) -> HttpResponse:
 def statement_withdraw(request: StaffRequest, pk: int) -> HttpResponse:
     statement = _statement(pk)
     reason = request.POST.get("reason", "")
-    perform(request, lambda: services.statement_withdraw(acting_user=request.user,
-                                                         statement=statement, reason=reason),
-            _("Statement withdrawn."))
+    perform(
+        request,
+        lambda: services.statement_withdraw(
+            acting_user=request.user, statement=statement, reason=reason
+        ),
+        _("Statement withdrawn."),
+    )
     return redirect("console:statement", pk=pk)

@@ -1,4 +1,4 @@
-"""Enrolment settings, each overridable in Django settings under the same name."""
+"""Enrolment settings (warden/settings.py reads each from the environment)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.conf import settings
 
 
 def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
+    return int(getattr(settings, name))
 
 
 def link_minutes() -> int:
