@@ -25,3 +25,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 pytest_plugins = ["warden.test"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> object:
+    """A request to a /he/ page leaves Hebrew active in the test thread; reset it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

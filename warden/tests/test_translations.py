@@ -249,7 +249,6 @@ def copy_filter(directory: str, names: list[str]) -> set[str]:
     return {name for name in names if name in {"__pycache__", "locale"} or name.endswith(".pyc")}
 
 
-@pytest.mark.slow
 def test_the_catalog_is_up_to_date_with_the_code(catalog: polib.POFile, tmp_path: Path) -> None:
     """makemessages over a copy of warden/ finds the same strings as the committed catalog."""
     if shutil.which("xgettext") is None:
