@@ -93,13 +93,7 @@ def statements_published(
 
 
 def notification_audience_count(edition: Edition) -> int:
-    """How many people publishing ``edition`` would notify.
+    """How many people publishing ``edition`` would notify (the registry's audience)."""
+    from warden.people.selectors import audience_count  # the registry builds on advisories
 
-    People and trips arrive with the registry; until a registry app provides
-    ``warden.people.selectors.audience_count`` nobody is registered, so the count is 0.
-    """
-    try:
-        from warden.people import selectors as people  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return 0
-    return int(people.audience_count(edition))
+    return audience_count(edition)
