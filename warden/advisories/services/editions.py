@@ -29,7 +29,6 @@ from warden.advisories.rules import (
     EDITABLE,
     author_ids,
     blocked_by_two_person_rule,
-    can_transition,
 )
 from warden.advisories.services.authorities import default_authority
 from warden.advisories.services.content import (
@@ -40,6 +39,7 @@ from warden.advisories.services.content import (
     check_dates,
     check_structure,
 )
+from warden.advisories.services.workflow import mark_returned, mark_submitted, require_status
 from warden.advisories.signals import publication_committed
 from warden.audit.services import record
 from warden.geo.models import Country, CustomArea, Subdivision
@@ -101,14 +101,6 @@ def _snapshot(edition: Edition) -> dict[str, Any]:
 
 def _authors(obj: Edition | Statement) -> set[int]:
     return author_ids(obj)
-
-
-def _require_status(obj: Edition | Statement, target: str) -> None:
-    if not can_transition(obj.status, target):
-        raise ValidationError(
-            _("A %(status)s item cannot become %(target)s.")
-            % {"status": obj.get_status_display().lower(), "target": Status(target).label.lower()}
-        )
 
 
 def _resolve_area(country: Country, area: AreaContent) -> dict[str, Any]:
@@ -218,15 +210,11 @@ def edition_submit(*, acting_user: User, edition: Edition) -> Edition:
     """Send a complete draft to the approvers."""
     authorize(acting_user, "advisory.submit")
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    _require_status(edition, Status.SUBMITTED)
+    require_status(edition, Status.SUBMITTED)
     current = current_edition(edition.country, exercise=edition.is_exercise)
     check_complete(edition_content(edition), previous_level=current.level if current else None)
     before = _snapshot(edition)
-    edition.status = Status.SUBMITTED
-    edition.submitted_by = acting_user
-    edition.submitted_at = timezone.now()
-    edition.returned_comment = ""
-    edition.save()
+    mark_submitted(edition, acting_user=acting_user)
     record(
         actor=acting_user,
         action="advisory.edition.submit",
@@ -242,17 +230,12 @@ def edition_return(*, acting_user: User, edition: Edition, comment: str) -> Edit
     """Send a submitted edition back to its author with a comment."""
     authorize(acting_user, "advisory.return")
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    _require_status(edition, Status.RETURNED)
-    if not comment.strip():
-        raise ValidationError({"comment": _("Tell the author what to change.")})
-    edition.status = Status.RETURNED
-    edition.returned_comment = comment.strip()
-    edition.save()
+    comment = mark_returned(edition, comment=comment)
     record(
         actor=acting_user,
         action="advisory.edition.return",
         obj=edition,
-        summary=comment.strip()[:500],
+        summary=comment[:500],
         after=_snapshot(edition),
     )
     return edition
@@ -271,7 +254,7 @@ def edition_publish(*, acting_user: User, edition: Edition) -> Edition:
     authorize(acting_user, "advisory.publish")
     _lock_country(edition.country)
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    _require_status(edition, Status.PUBLISHED)
+    require_status(edition, Status.PUBLISHED)
     current = current_edition(edition.country, exercise=edition.is_exercise)
     if current is not None and current.pk != (edition.based_on_id or current.pk):
         raise ValidationError(
@@ -329,7 +312,7 @@ def edition_withdraw(*, acting_user: User, edition: Edition, reason: str) -> Edi
     authorize(acting_user, "advisory.withdraw")
     _lock_country(edition.country)
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    _require_status(edition, Status.WITHDRAWN)
+    require_status(edition, Status.WITHDRAWN)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the withdrawal.")})
     previous = edition.previous

@@ -23,8 +23,8 @@ from warden.advisories.services.editions import (
     TwoPersonRuleError,
     _announce,
     _authors,
-    _require_status,
 )
+from warden.advisories.services.workflow import mark_returned, mark_submitted, require_status
 from warden.audit.services import record
 from warden.geo.models import Country
 
@@ -131,15 +131,11 @@ def statement_revise(
 def statement_submit(*, acting_user: User, statement: Statement) -> Statement:
     authorize(acting_user, "statement.submit")
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
-    _require_status(statement, Status.SUBMITTED)
+    require_status(statement, Status.SUBMITTED)
     main = statement.texts.filter(language=settings.LANGUAGE_CODE).first()
     if main is None or not main.title or not main.text:
         raise ValidationError({"texts": _("The English headline and text are required.")})
-    statement.status = Status.SUBMITTED
-    statement.submitted_by = acting_user
-    statement.submitted_at = timezone.now()
-    statement.returned_comment = ""
-    statement.save()
+    mark_submitted(statement, acting_user=acting_user)
     record(
         actor=acting_user,
         action="advisory.statement.submit",
@@ -153,17 +149,12 @@ def statement_submit(*, acting_user: User, statement: Statement) -> Statement:
 def statement_return(*, acting_user: User, statement: Statement, comment: str) -> Statement:
     authorize(acting_user, "statement.return")
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
-    _require_status(statement, Status.RETURNED)
-    if not comment.strip():
-        raise ValidationError({"comment": _("Tell the author what to change.")})
-    statement.status = Status.RETURNED
-    statement.returned_comment = comment.strip()
-    statement.save()
+    comment = mark_returned(statement, comment=comment)
     record(
         actor=acting_user,
         action="advisory.statement.return",
         obj=statement,
-        summary=comment.strip()[:500],
+        summary=comment[:500],
         after=_snapshot(statement),
     )
     return statement
@@ -181,7 +172,7 @@ def statement_publish(*, acting_user: User, statement: Statement) -> Statement:
     """Publish a submitted statement. A statement always needs a second person."""
     authorize(acting_user, "statement.publish")
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
-    _require_status(statement, Status.PUBLISHED)
+    require_status(statement, Status.PUBLISHED)
     _second_person(acting_user, statement)
     if statement.edition is not None and statement.edition.status not in {
         Status.PUBLISHED,
@@ -229,7 +220,7 @@ def _withdraw(acting_user: User, statement: Statement, reason: str) -> Statement
 def statement_withdraw(*, acting_user: User, statement: Statement, reason: str) -> Statement:
     authorize(acting_user, "statement.withdraw")
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
-    _require_status(statement, Status.WITHDRAWN)
+    require_status(statement, Status.WITHDRAWN)
     _second_person(acting_user, statement)
     return _withdraw(acting_user, statement, reason)
 
