@@ -202,15 +202,17 @@ def count(audience: Audience) -> int:
     return int(result["n"])
 
 
-def person_id_pages(audience: Audience, *, page: int = PAGE) -> Iterator[list[int]]:
-    """The present people's ids in ascending pages (keyset pagination on person id)."""
+def person_id_pages(
+    audience: Audience, *, page: int = PAGE, after: int = 0
+) -> Iterator[list[int]]:
+    """The present people's ids above ``after`` in ascending pages (keyset pagination)."""
     if audience.is_custom:
-        ids = custom_area_people(audience)
+        ids = [pk for pk in custom_area_people(audience) if pk > after]
         for start in range(0, len(ids), page):
             yield ids[start : start + page]
         return
     trips = present_trips(audience).values_list("person_id", flat=True)
-    last = 0
+    last = after
     while True:
         ids = list(trips.filter(person_id__gt=last).order_by("person_id").distinct()[:page])
         if not ids:

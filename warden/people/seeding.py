@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import phonenumbers
@@ -33,6 +33,7 @@ from faker import Faker
 from warden.audit.services import record
 from warden.geo.models import Country
 from warden.geo.selectors import City, _cities
+from warden.lib.bulk import bulk_insert, db_moment
 from warden.people import crypto
 from warden.people.contacts import Address
 from warden.people.fields import purpose_of
@@ -235,9 +236,7 @@ class _Encoder:
         self.sqlite = connection.vendor == "sqlite"
 
     def moment(self, value: datetime | None) -> Any:
-        if value is None or not self.sqlite:
-            return value
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        return db_moment(value)
 
     def uuid(self, value: uuid.UUID | None) -> Any:
         return value.hex if value is not None and self.sqlite else value
@@ -334,24 +333,6 @@ def _reserve_ids(count: int) -> list[int]:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
         start = int(cursor.fetchone()[0]) + 1
     return list(range(start, start + count))
-
-
-def bulk_insert(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert rows the fastest portable way: COPY on PostgreSQL, executemany on SQLite."""
-    if not rows:
-        return
-    names = ", ".join(columns)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            raw = cursor.cursor
-            with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        return
-    connection.ensure_connection()
-    marks = ", ".join("?" * len(columns))
-    raw_connection: Any = connection.connection
-    raw_connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
 def _write(batch: Batch) -> None:
