@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "warden.advisories",
     "warden.people",
     "warden.missions",
+    "warden.alerting",
+    "warden.welfare",
     "warden.console",
     "warden.site",
     "warden.ops",
@@ -262,6 +264,43 @@ WARDEN_SIGN_IN_RATE_PER_EMAIL = envint("SIGN_IN_RATE_PER_EMAIL", 5)
 WARDEN_SIGN_IN_RATE_PER_IP = envint("SIGN_IN_RATE_PER_IP", 20)
 # `warden demo`: port of the local mail sink.
 WARDEN_DEMO_SMTP_PORT = envint("DEMO_SMTP_PORT", 8025)
+
+# --- Alerting (warden.alerting) ------------------------------------------------------
+# Publishing at this level or above ticks "notify the people there" by default.
+WARDEN_NOTIFY_FROM_LEVEL = envint("NOTIFY_FROM_LEVEL", 3)
+# Providers per channel, in failover order. EMAIL_URL first (smtp://, smtps://, anymail:<esp>;
+# console: and locmem: send to the sandbox), then EMAIL_FALLBACK_URLS. SMS: a generic HTTP
+# gateway (http(s)://...), an Apprise SMS URL, or sandbox:. Messaging apps: apprise: (each
+# person's own Apprise URL) or sandbox:. A provider URL may end in ?rate=N (sends per second,
+# shared by all workers).
+WARDEN_ALERT_EMAIL_URLS = [envstr("EMAIL_URL", "console:"), *envlist("EMAIL_FALLBACK_URLS", [])]
+WARDEN_ALERT_SMS_URLS = envlist("SMS_URLS", ["sandbox:"])
+WARDEN_ALERT_MESSAGING_URLS = envlist("MESSAGING_URLS", ["apprise:"])
+WARDEN_ALERT_WEBHOOK_URLS = envlist("WEBHOOK_URLS", ["direct:"])
+# Web Push: VAPID keys from `warden vapid`; push is off until both are set.
+WARDEN_WEBPUSH_PRIVATE_KEY = envsecret("WEBPUSH_PRIVATE_KEY") or ""
+WARDEN_WEBPUSH_PUBLIC_KEY = envstr("WEBPUSH_PUBLIC_KEY", "")
+WARDEN_WEBPUSH_SUBJECT = envstr("WEBPUSH_SUBJECT", "mailto:warden@localhost")
+# Standard Webhooks signing secret (whsec_...); derived from SECRET_KEY when unset.
+WARDEN_WEBHOOK_SECRET = envsecret("WEBHOOK_SECRET") or ""
+# Inbound receipts from an HTTP SMS gateway must carry this token (Authorization: Bearer).
+WARDEN_RECEIPT_TOKEN = envsecret("RECEIPT_TOKEN") or ""
+# Sending: deliveries claimed per batch and channel, lease seconds, concurrent sends per
+# provider, attempts per channel before a delivery fails, and the backoff between them.
+WARDEN_ALERT_BATCH = envint("ALERT_BATCH", 500)
+WARDEN_ALERT_LEASE_SECONDS = envint("ALERT_LEASE_SECONDS", 60)
+WARDEN_ALERT_CONCURRENCY = envint("ALERT_CONCURRENCY", 32)
+WARDEN_ALERT_MAX_ATTEMPTS = envlist(
+    "ALERT_MAX_ATTEMPTS", ["email:8", "sms:5", "push:5", "messaging:5", "webhook:10"]
+)
+WARDEN_ALERT_RETRY_BASE_SECONDS = envint("ALERT_RETRY_BASE_SECONDS", 10)
+WARDEN_ALERT_RETRY_MAX_SECONDS = envint("ALERT_RETRY_MAX_SECONDS", 1800)
+WARDEN_ALERT_TIMEOUT_SECONDS = envint("ALERT_TIMEOUT_SECONDS", 20)
+# A provider failing this many times in a row is skipped for ALERT_FAILOVER_SECONDS.
+WARDEN_ALERT_FAILOVER_AFTER = envint("ALERT_FAILOVER_AFTER", 5)
+WARDEN_ALERT_FAILOVER_SECONDS = envint("ALERT_FAILOVER_SECONDS", 60)
+# Days the "I am safe / I need help / I have left" links in a message keep working.
+WARDEN_ANSWER_LINK_DAYS = envint("ANSWER_LINK_DAYS", 14)
 
 LOGGING = {
     "version": 1,

@@ -60,6 +60,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "people.view": frozenset({C, X}),
     "people.import": frozenset({C, X}),
     "people.manage": frozenset({C, X}),
+    "message.view": frozenset({A, P, C, M, X}),
+    "message.cancel": frozenset({P}),
 }
 
 

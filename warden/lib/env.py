@@ -68,9 +68,15 @@ def email_settings(url: str) -> dict[str, object]:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if scheme == "anymail":
+        esp = parts.path.strip("/")
+        if not esp.isidentifier():
+            raise EnvError(f"EMAIL_URL anymail:<esp> needs an anymail provider name, not {url!r}")
+        return {"EMAIL_BACKEND": f"anymail.backends.{esp}.EmailBackend"}
     if scheme not in {"smtp", "smtps"}:
         raise EnvError(
-            f"EMAIL_URL must start with smtp://, smtps://, console: or locmem:, not {url!r}"
+            "EMAIL_URL must start with smtp://, smtps://, anymail:, console: or locmem:, "
+            f"not {url!r}"
         )
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     return {

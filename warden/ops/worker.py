@@ -32,6 +32,39 @@ class Step:
     run: Callable[[], bool]
     # Seconds between two runs, read on each pass; None runs the step on every pass.
     interval: Callable[[], float] | None = None
+    # Called once when the worker stops (release connections).
+    close: Callable[[], None] | None = None
+
+
+def alert_expand() -> bool:
+    """Create the deliveries of new messages, page by page (alerting)."""
+    from warden.alerting.steps import alert_expand as step
+
+    return step()
+
+
+def alert_send() -> bool:
+    """Claim, send and record one batch per channel (alerting)."""
+    from warden.alerting.steps import alert_send as step
+
+    return step()
+
+
+def alert_sweep() -> bool:
+    """Queue again deliveries whose worker's lease expired (alerting)."""
+    from warden.alerting.steps import alert_sweep as step
+
+    return step()
+
+
+def _alert_close() -> None:
+    from warden.alerting.steps import close
+
+    close()
+
+
+def _sweep_interval() -> float:
+    return 5.0
 
 
 def review_reminders() -> bool:
@@ -64,6 +97,9 @@ def _retention_interval() -> float:
 # In order of urgency: alerting steps (expand audiences, send deliveries, retry, sweep
 # leases) go before the others.
 STEPS: tuple[Step, ...] = (
+    Step("alert_send", alert_send, close=_alert_close),
+    Step("alert_expand", alert_expand),
+    Step("alert_sweep", alert_sweep, interval=_sweep_interval),
     Step("public_snapshots", public_snapshots),
     Step("review_reminders", review_reminders, interval=review_interval),
     Step("people_retention_purge", people_retention_purge, interval=_retention_interval),
@@ -134,5 +170,11 @@ class Worker:
                 break
             if not found:
                 self.stopping.wait(worker_idle_seconds())
+        for step in self.steps:
+            if step.close is not None:
+                try:
+                    step.close()
+                except Exception:
+                    log.exception("closing worker step %s failed", step.name)
         refresh_connections()
         log.info("worker stopped")

@@ -41,6 +41,7 @@ from warden.advisories.services.content import (
 )
 from warden.advisories.services.workflow import mark_returned, mark_submitted, require_status
 from warden.advisories.signals import publication_committed
+from warden.alerting.services import messages_for_edition, notify_by_default
 from warden.audit.services import record
 from warden.geo.models import Country, CustomArea, Subdivision
 
@@ -249,8 +250,14 @@ def _check_second_person(acting_user: User, edition: Edition, other: Edition | N
 
 
 @transaction.atomic
-def edition_publish(*, acting_user: User, edition: Edition) -> Edition:
-    """Publish a submitted edition; the current one becomes superseded."""
+def edition_publish(
+    *, acting_user: User, edition: Edition, notify: bool | None = None
+) -> Edition:
+    """Publish a submitted edition; the current one becomes superseded.
+
+    ``notify`` (default: on for level 3 and above, off for minor edits) creates the message
+    to the people in the country in the same transaction; the worker sends it.
+    """
     authorize(acting_user, "advisory.publish")
     _lock_country(edition.country)
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
@@ -300,7 +307,12 @@ def edition_publish(*, acting_user: User, edition: Edition) -> Edition:
     from warden.advisories.services.statements import statement_publish
 
     for statement in edition.tied_statements.filter(status=Status.SUBMITTED):
-        statement_publish(acting_user=acting_user, statement=statement)
+        # The edition's own message announces them.
+        statement_publish(acting_user=acting_user, statement=statement, notify=False)
+    if notify is None:
+        notify = notify_by_default(edition.level, is_minor=edition.is_minor)
+    if notify:
+        messages_for_edition(acting_user=acting_user, edition=edition)
     if not edition.is_exercise:
         _announce([edition.country_id])
     return edition

@@ -25,6 +25,7 @@ from warden.advisories.services.editions import (
     _authors,
 )
 from warden.advisories.services.workflow import mark_returned, mark_submitted, require_status
+from warden.alerting.services import messages_for_statement, notify_by_default
 from warden.audit.services import record
 from warden.geo.models import Country
 
@@ -168,8 +169,14 @@ def _second_person(acting_user: User, statement: Statement) -> None:
 
 
 @transaction.atomic
-def statement_publish(*, acting_user: User, statement: Statement) -> Statement:
-    """Publish a submitted statement. A statement always needs a second person."""
+def statement_publish(
+    *, acting_user: User, statement: Statement, notify: bool | None = None
+) -> Statement:
+    """Publish a submitted statement. A statement always needs a second person.
+
+    ``notify`` (default: on when one of its countries is at level 3 or above) messages the
+    people in its countries in the same transaction.
+    """
     authorize(acting_user, "statement.publish")
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     require_status(statement, Status.PUBLISHED)
@@ -191,9 +198,23 @@ def statement_publish(*, acting_user: User, statement: Statement) -> Statement:
         obj=statement,
         after=_snapshot(statement),
     )
+    if notify is None:
+        notify = statement_notifies_by_default(statement)
+    if notify:
+        messages_for_statement(acting_user=acting_user, statement=statement)
     if not statement.is_exercise:
         _announce(sorted(statement.countries.values_list("pk", flat=True)))
     return statement
+
+
+def statement_notifies_by_default(statement: Statement) -> bool:
+    """True when one of the statement's countries is at the notifying level or above."""
+    levels = Edition.objects.filter(
+        country__in=statement.countries.all(),
+        is_exercise=statement.is_exercise,
+        status=Status.PUBLISHED,
+    ).values_list("level", flat=True)
+    return any(notify_by_default(level) for level in levels)
 
 
 def _withdraw(acting_user: User, statement: Statement, reason: str) -> Statement:

@@ -144,6 +144,7 @@ def test_every_step_writes_an_audit_event(authority, turkey, alice, bob):
         "advisory.edition.draft",
         "advisory.edition.submit",
         "advisory.edition.publish",
+        "alerting.message.create",  # level 3 notifies by default
     ]
     assert (
         AuditEvent.objects.filter(

@@ -1,0 +1,188 @@
+"""Expanding a message into its deliveries, one page of people per transaction.
+
+Each page inserts the deliveries of up to ``PAGE`` people and moves the message's cursor
+(``expanded_through``, the last person id done) in the same transaction, so a crash at any
+point leaves either the whole page or none of it, and the next worker resumes after the
+last committed page. ``UNIQUE(message, contact point)`` backs this up.
+
+The rows go in through ``warden.lib.bulk.bulk_insert``: COPY on PostgreSQL, ``executemany``
+on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db import transaction
+from django.utils import timezone
+
+from warden.alerting.models import Delivery, Message
+from warden.alerting.transports.registry import enabled_channels
+from warden.audit.services import record
+from warden.geo.selectors import area_lookup
+from warden.lib.bulk import bulk_insert, db_moment
+from warden.people import audience as people_audience
+from warden.people.models import ContactPoint, Person
+
+PAGE = 2000
+COLUMNS = (
+    "message_id",
+    "contact_point_id",
+    "person_id",
+    "channel",
+    "language",
+    "priority",
+    "state",
+    "attempts",
+    "next_attempt_at",
+    "leased_by",
+    "provider",
+    "provider_ref",
+    "error",
+)
+REACHED = (Delivery.State.SENT, Delivery.State.DELIVERED)
+
+
+class AreaGone(Exception):
+    """The message's area was deleted before it was expanded."""
+
+
+def next_page(message: Message, *, page: int = PAGE) -> list[int]:
+    """The next person ids of the message's audience after its cursor, ascending."""
+    after = message.expanded_through
+    if message.corrects_id is not None:
+        ids = (
+            Delivery.objects.filter(
+                message_id=message.corrects_id, state__in=REACHED, person_id__gt=after
+            )
+            .order_by("person_id")
+            .values_list("person_id", flat=True)
+            .distinct()[:page]
+        )
+        return list(ids)
+    if message.people is not None:
+        chosen = [pk for pk in message.people if pk > after][: page * 2]
+        people = Person.objects.filter(pk__in=chosen)
+        if message.is_exercise:
+            people = people.filter(exercise_participant=True)
+        return sorted(people.values_list("pk", flat=True))[:page]
+    area = area_lookup(message.area_code)
+    if area is None:
+        raise AreaGone(message.area_code)
+    query = people_audience.Audience.of(area, message.audience_at, exercise=message.is_exercise)
+    return next(people_audience.person_id_pages(query, page=page, after=after), [])
+
+
+def _rows(message: Message, ids: list[int], channels: list[str]) -> Iterator[tuple[object, ...]]:
+    now = db_moment(timezone.now())
+    base = message.priority * 10
+    if message.corrects_id is not None:
+        reached = (
+            Delivery.objects.filter(
+                message_id=message.corrects_id,
+                state__in=REACHED,
+                person_id__in=people_audience.id_set(ids),
+                person_id__gte=ids[0],
+                person_id__lte=ids[-1],
+            )
+            .order_by("person_id", "id")
+            .values_list("contact_point_id", "person_id", "channel", "language")
+        )
+        for point, person, channel, language in reached:
+            yield (
+                message.pk,
+                point,
+                person,
+                channel,
+                language,
+                base,
+                "queued",
+                0,
+                now,
+                "",
+                "",
+                "",
+                "",
+            )
+        return
+    points = (
+        ContactPoint.objects.filter(
+            state=ContactPoint.State.VERIFIED,
+            channel__in=channels,
+            person_id__in=people_audience.id_set(ids),
+            person_id__gte=ids[0],
+            person_id__lte=ids[-1],
+        )
+        .order_by("person_id", "priority", "id")
+        .values_list("id", "person_id", "channel", "person__language", "priority")
+    )
+    for point, person, channel, language, rank in points:
+        priority = base + min(max(rank, 1) - 1, 9)
+        yield (
+            message.pk,
+            point,
+            person,
+            channel,
+            language,
+            priority,
+            "queued",
+            0,
+            now,
+            "",
+            "",
+            "",
+            "",
+        )
+
+
+def _lock_next() -> Message | None:
+    """The most urgent message still being expanded, locked (others skip it)."""
+    waiting = Message.objects.filter(
+        state__in=(Message.State.PLANNED, Message.State.EXPANDING)
+    ).order_by("priority", "id")
+    return waiting.select_for_update(skip_locked=True).first()
+
+
+def expand_page() -> bool:
+    """Expand one page of the most urgent message; False when no message waits."""
+    with transaction.atomic():
+        message = _lock_next()
+        if message is None:
+            return False
+        try:
+            ids = next_page(message)
+        except AreaGone:
+            ids = []
+        if not ids:
+            _finish(message)
+            return True
+        written = bulk_insert(
+            Delivery._meta.db_table, COLUMNS, _rows(message, ids, enabled_channels())
+        )
+        message.expanded_through = ids[-1]
+        message.planned += written
+        message.state = Message.State.EXPANDING
+        message.save(update_fields=["expanded_through", "planned", "state"])
+    return True
+
+
+def _finish(message: Message) -> None:
+    message.state = Message.State.SENDING
+    message.expanded_at = timezone.now()
+    message.save(update_fields=["state", "expanded_at"])
+    record(
+        actor=None,
+        action="alerting.message.expand",
+        obj=message,
+        after={"state": message.state, "planned": message.planned},
+    )
+
+
+def expand_step(*, pages: int = 10) -> bool:
+    """Worker step: up to ``pages`` pages (the sender gets a turn between calls)."""
+    found = False
+    for _ in range(pages):
+        if not expand_page():
+            break
+        found = True
+    return found

@@ -1,0 +1,185 @@
+"""Rendering a message for each delivery: templates per kind, channel and language.
+
+The templates (``alerting/<kind>/<part>`` falling back to ``alerting/<part>``) are rendered
+once per message, language and channel, with markers where the person's name and their
+answer links go; each delivery then only replaces the markers. Rendering a million
+deliveries costs a million string replacements, not a million template renders.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string, select_template
+from django.utils import translation
+
+from warden.alerting import sms
+from warden.alerting.links import ANSWERS, answer_token, answer_url
+from warden.alerting.models import Message
+from warden.alerting.transports.base import Outgoing
+from warden.geo.selectors import area_lookup
+from warden.people.models import Channel
+
+NAME = "\x00name\x00"
+BODY = "\x00body\x00"
+PAGE = "\x00page\x00"
+LINKS = {answer: f"\x00{answer}\x00" for answer in ANSWERS}
+PUSH_BODY_MAX = 180
+
+
+@dataclass(frozen=True)
+class Parts:
+    subject: str
+    text: str
+    html: str
+    # SMS: the text around the body, and the body to shorten into the segments left.
+    sms_head: str = ""
+    sms_body: str = ""
+    sms_tail: str = ""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    delivery_id: int
+    channel: str
+    language: str
+    address: str
+    name: str
+
+
+def _template(kind: str, part: str) -> Any:
+    return select_template([f"alerting/{kind}/{part}", f"alerting/{part}"])
+
+
+class Renderer:
+    """Renders one message; keeps what it rendered per (language, channel)."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        self.cache: dict[tuple[str, str], Parts] = {}
+
+    def language_for(self, language: str) -> str:
+        texts = self.message.texts
+        if language in texts:
+            return language
+        return settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in texts else next(iter(texts))
+
+    def place(self, language: str) -> str:
+        area = area_lookup(self.message.area_code) if self.message.area_code else None
+        if area is None and self.message.country is not None:
+            area = self.message.country
+        return area.local_name(language) if area is not None else ""
+
+    def context(self, language: str, channel: str) -> dict[str, Any]:
+        text = self.message.texts[language]
+        return {
+            "message": self.message,
+            "kind": self.message.kind,
+            "exercise": self.message.is_exercise,
+            "correction": self.message.kind == Message.Kind.CORRECTION,
+            "title": text["title"],
+            "body": text["body"],
+            "url": text.get("url", ""),
+            "place": self.place(language),
+            "name": NAME,
+            "answers": self.message.answers,
+            "links": LINKS,
+            "page": PAGE,
+            "channel": channel,
+            "sms_body": BODY,
+        }
+
+    def parts(self, language: str, channel: str) -> Parts:
+        key = (language, channel)
+        if key not in self.cache:
+            self.cache[key] = self._render(language, channel)
+        return self.cache[key]
+
+    def _render(self, language: str, channel: str) -> Parts:
+        kind = self.message.kind
+        with translation.override(language):
+            context = self.context(language, channel)
+            subject = " ".join(_template(kind, "subject.txt").render(context).split())
+            if channel == Channel.SMS:
+                whole = _template(kind, "sms.txt").render(context).strip()
+                head, _, tail = whole.partition(BODY)
+                body = context["body"]
+                return Parts(subject, "", "", head, body, tail)
+            if channel in (Channel.PUSH, Channel.MESSAGING):
+                text = _template(kind, "short.txt").render(context).strip()
+                return Parts(subject, text, "")
+            text = _template(kind, "email.txt").render(context).strip() + "\n"
+            page = ""
+            if channel == Channel.EMAIL:
+                page = _template(kind, "email.html").render(context)
+            return Parts(subject, text, page)
+
+    def outgoing(self, recipient: Recipient) -> Outgoing:
+        language = self.language_for(recipient.language)
+        parts = self.parts(language, recipient.channel)
+        token = answer_token(recipient.delivery_id) if self.message.answers else ""
+        name = recipient.name or ""
+
+        def fill(template: str, *, escape: bool = False) -> str:
+            if not template:
+                return template
+            out = template.replace(NAME, html.escape(name) if escape else name)
+            if token:
+                out = out.replace(PAGE, answer_url(token))
+                for answer, marker in LINKS.items():
+                    if marker in out:
+                        out = out.replace(marker, answer_url(token, answer))
+            return out
+
+        text = self.message.texts[language]
+        url = answer_url(token) if token else text.get("url", "")
+        if recipient.channel == Channel.SMS:
+            body = sms.fit(fill(parts.sms_head), parts.sms_body, fill(parts.sms_tail))
+            return Outgoing(
+                recipient.delivery_id, self.message.pk, recipient.channel, recipient.address,
+                language, subject=parts.subject, text=body, url=url,
+            )  # fmt: skip
+        data: dict[str, Any] = {}
+        if recipient.channel == Channel.WEBHOOK:
+            data = self.webhook_data(recipient, language, token)
+        return Outgoing(
+            recipient.delivery_id,
+            self.message.pk,
+            recipient.channel,
+            recipient.address,
+            language,
+            subject=fill(parts.subject),
+            text=fill(parts.text),
+            html=fill(parts.html, escape=True),
+            url=url,
+            data=data,
+        )
+
+    def webhook_data(self, recipient: Recipient, language: str, token: str) -> dict[str, Any]:
+        text = self.message.texts[language]
+        return {
+            "type": "warden.message",
+            "delivery": recipient.delivery_id,
+            "message": self.message.pk,
+            "kind": self.message.kind,
+            "exercise": self.message.is_exercise,
+            "corrects": self.message.corrects_id,
+            "area": self.message.area_code,
+            "language": language,
+            "title": text["title"],
+            "body": text["body"],
+            "url": text.get("url", ""),
+            "answers": {a: answer_url(token, a) for a in ANSWERS} if token else {},
+        }
+
+
+def preview(message: Message, language: str, channel: str, *, name: str = "Dana") -> Outgoing:
+    """The message as one person would get it (console preview; no delivery yet)."""
+    return Renderer(message).outgoing(Recipient(0, channel, language, "", name))
+
+
+def render_page(template: str, context: dict[str, Any]) -> str:
+    return render_to_string(template, context)

@@ -1,0 +1,138 @@
+"""Sending a batch: claim, render, hand off concurrently on one event loop, record.
+
+One ``Sender`` per worker process keeps an asyncio loop for its whole life, so the
+transports' connections (SMTP sessions, HTTP keep-alive) are reused from batch to batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.utils import timezone
+
+from warden.alerting import limits, queue
+from warden.alerting.models import Message
+from warden.alerting.render import Recipient, Renderer
+from warden.alerting.transports import registry
+from warden.alerting.transports.base import Outcome, Outgoing, Transport
+
+log = logging.getLogger(__name__)
+RENDERERS_KEPT = 64
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+class Sender:
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.name = worker_name()
+        self.renderers: dict[int, Renderer] = {}
+
+    def provider(self, channel: str) -> Transport | None:
+        """The channel's first provider whose circuit is closed."""
+        for transport in registry.providers(channel):
+            if not limits.is_open(transport.name):
+                return transport
+        return None
+
+    def renderer(self, message_id: int) -> Renderer:
+        found = self.renderers.get(message_id)
+        if found is None:
+            if len(self.renderers) >= RENDERERS_KEPT:
+                self.renderers.clear()
+            message = Message.objects.select_related("country").get(pk=message_id)
+            found = self.renderers[message_id] = Renderer(message)
+        return found
+
+    def send_channel(self, channel: str, *, batch: int | None = None) -> int:
+        """Send one batch of ``channel``; returns how many deliveries were claimed."""
+        transport = self.provider(channel)
+        if transport is None:
+            return 0
+        want = limits.take_tokens(transport, batch or settings.WARDEN_ALERT_BATCH)
+        ids = queue.claim(channel, want, self.name)
+        limits.give_back(transport, want - len(ids))
+        if not ids:
+            return 0
+        claimed = queue.load(ids)
+        cancelled = set(
+            Message.objects.filter(
+                pk__in={c.message_id for c in claimed}, state=Message.State.CANCELLED
+            ).values_list("pk", flat=True)
+        )
+        queue.cancel_claimed(
+            [c.delivery_id for c in claimed if c.message_id in cancelled], self.name
+        )
+        work: list[tuple[queue.Claimed, Outgoing | Outcome]] = []
+        for item in claimed:
+            if item.message_id in cancelled:
+                continue
+            work.append((item, self.render(item)))
+        results = self.loop.run_until_complete(self.hand_off(transport, work))
+        transport.after_batch()
+        counts = queue.record_results(
+            results, channel=channel, provider=transport.name, worker=self.name
+        )
+        failures = [r.outcome.error for r in results if not r.outcome.ok]
+        provider_failures = [r for r in results if not r.outcome.ok and not r.outcome.permanent]
+        limits.report(
+            transport.name,
+            successes=counts["sent"],
+            failures=len(provider_failures),
+            last_error=failures[-1] if failures else "",
+        )
+        log.info("sent %s batch via %s: %s", channel, transport.name, counts)
+        return len(ids)
+
+    def render(self, item: queue.Claimed) -> Outgoing | Outcome:
+        try:
+            recipient = Recipient(
+                item.delivery_id, item.channel, item.language, item.address, item.name
+            )
+            return self.renderer(item.message_id).outgoing(recipient)
+        except Exception as exc:  # a template error must fail this delivery, not the batch
+            log.exception("rendering delivery %s failed", item.delivery_id)
+            return Outcome.reject(f"rendering failed: {type(exc).__name__}")
+
+    async def hand_off(
+        self, transport: Transport, work: Sequence[tuple[queue.Claimed, Outgoing | Outcome]]
+    ) -> list[queue.Result]:
+        gate = asyncio.Semaphore(max(1, transport.concurrency))
+
+        async def one(item: queue.Claimed, out: Outgoing | Outcome) -> queue.Result:
+            started = timezone.now()
+            clock = time.perf_counter()
+            if isinstance(out, Outcome):
+                outcome = out
+            else:
+                async with gate:
+                    try:
+                        outcome = await asyncio.wait_for(
+                            transport.send(out), timeout=transport.timeout + 5
+                        )
+                    except TimeoutError:
+                        outcome = Outcome.retry("timeout")
+                    except Exception as exc:  # a transport bug must not lose the batch
+                        log.exception("transport %s failed", transport.name)
+                        outcome = Outcome.retry(f"{type(exc).__name__}: {exc}"[:300])
+            duration = int((time.perf_counter() - clock) * 1000)
+            return queue.Result(item.delivery_id, item.attempts, started, duration, outcome)
+
+        return list(await asyncio.gather(*(one(item, out) for item, out in work)))
+
+    def close(self) -> None:
+        for transport in registry.all_built():
+            try:
+                self.loop.run_until_complete(transport.close())
+            except Exception:
+                log.exception("closing %s failed", transport.name)
+        registry.reset()
+        self.loop.close()

@@ -1,0 +1,48 @@
+"""The worker steps of alerting (registered in ``warden.ops.worker.STEPS``)."""
+
+from __future__ import annotations
+
+import time
+
+from warden.alerting import expand, queue
+from warden.alerting.sender import Sender
+from warden.alerting.transports.registry import enabled_channels
+
+_sender: Sender | None = None
+WAIT_FOR_DUE_SECONDS = 0.5
+
+
+def sender() -> Sender:
+    global _sender
+    if _sender is None:
+        _sender = Sender()
+    return _sender
+
+
+def alert_expand() -> bool:
+    """Create the deliveries of new messages, a few pages at a time."""
+    return expand.expand_step()
+
+
+def alert_send() -> bool:
+    """Send one batch per channel. With nothing due but retries or leases pending, wait a
+    moment and report work, so that ``--burst`` does not exit with work left."""
+    claimed = sum(sender().send_channel(channel) for channel in enabled_channels())
+    if claimed:
+        return True
+    if any(queue.pending()):
+        time.sleep(WAIT_FOR_DUE_SECONDS)
+        return True
+    return False
+
+
+def alert_sweep() -> bool:
+    """Queue again the deliveries whose worker's lease expired."""
+    return queue.sweep_leases() > 0
+
+
+def close() -> None:
+    global _sender
+    if _sender is not None:
+        _sender.close()
+        _sender = None

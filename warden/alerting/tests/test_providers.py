@@ -1,0 +1,219 @@
+"""Real local providers: an SMS gateway stub that misbehaves, an SMTP sink, a webhook
+receiver. Each delivery must end in the right state with every attempt recorded."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from standardwebhooks.webhooks import Webhook
+
+from warden.alerting.models import Attempt, Delivery, ProviderHealth
+from warden.alerting.stub import StubState, sms_stub
+from warden.alerting.tests.helpers import expand_all, present, send_all
+from warden.alerting.transports.webhook import signing_secret
+from warden.people.tests.helpers import verified
+from warden.test import publish
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]
+PHONE = "+90 532 123 45 67"
+
+
+@pytest.fixture
+def fast_retries(settings: Any) -> Any:
+    settings.WARDEN_ALERT_EMAIL_URLS = ["locmem:"]
+    settings.WARDEN_ALERT_RETRY_BASE_SECONDS = 0
+    settings.WARDEN_ALERT_TIMEOUT_SECONDS = 1
+    settings.WARDEN_ALERT_MAX_ATTEMPTS = ["sms:6", "email:3", "webhook:3"]
+    return settings
+
+
+def _sms_only(turkey, alice, bob) -> Delivery:
+    present(email=None, phone=PHONE)
+    publish(turkey, 4, author=alice, approver=bob)
+    expand_all()
+    return Delivery.objects.get(channel="sms")
+
+
+def test_500_429_and_dropped_connections_are_retried_until_accepted(
+    fast_retries, sender, turkey, alice, bob
+):
+    state = StubState(script=["500", "429", "drop"])
+    with sms_stub(state) as stub:
+        fast_retries.WARDEN_ALERT_SMS_URLS = [stub.url]
+        delivery = _sms_only(turkey, alice, bob)
+        send_all(sender)
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.SENT
+    assert delivery.attempts == 4
+    assert delivery.provider_ref == "stub-1"
+    attempts = list(Attempt.objects.filter(delivery=delivery).order_by("number"))
+    assert [a.ok for a in attempts] == [False, False, False, True]
+    assert "HTTP 500" in attempts[0].error
+    assert "HTTP 429" in attempts[1].error
+    assert attempts[2].error  # the dropped connection
+    assert len(state.accepted) == 1
+    assert state.accepted[0]["reference"] == str(delivery.pk)
+    assert "Reply SAFE, HELP or LEFT" in state.accepted[0]["text"]
+
+
+def test_a_slow_provider_times_out_and_is_retried(fast_retries, sender, turkey, alice, bob):
+    state = StubState(script=["slow"], slow_seconds=8)
+    with sms_stub(state) as stub:
+        fast_retries.WARDEN_ALERT_SMS_URLS = [stub.url]
+        delivery = _sms_only(turkey, alice, bob)
+        send_all(sender)
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.SENT
+    first = Attempt.objects.filter(delivery=delivery).order_by("number").first()
+    assert first is not None and not first.ok and "timeout" in first.error.lower()
+
+
+def test_a_rejected_number_fails_at_once(fast_retries, sender, turkey, alice, bob):
+    with sms_stub(StubState(mode="reject")) as stub:
+        fast_retries.WARDEN_ALERT_SMS_URLS = [stub.url]
+        delivery = _sms_only(turkey, alice, bob)
+        send_all(sender)
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.FAILED
+    assert delivery.attempts == 1
+    assert "HTTP 400" in delivery.error
+
+
+def test_a_provider_that_keeps_failing_gives_up_after_the_channel_limit(
+    fast_retries, sender, turkey, alice, bob
+):
+    fast_retries.WARDEN_ALERT_MAX_ATTEMPTS = ["sms:3"]
+    fast_retries.WARDEN_ALERT_FAILOVER_AFTER = 100
+    with sms_stub(StubState(mode="500")) as stub:
+        fast_retries.WARDEN_ALERT_SMS_URLS = [stub.url]
+        delivery = _sms_only(turkey, alice, bob)
+        send_all(sender)
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.FAILED
+    assert delivery.attempts == 3
+
+
+def test_failover_to_the_second_provider_when_the_first_keeps_failing(
+    fast_retries, sender, turkey, alice, bob
+):
+    fast_retries.WARDEN_ALERT_FAILOVER_AFTER = 2
+    for index in range(3):
+        present(f"P{index}", email=None, phone=f"+90 532 123 45 6{index}")
+    with sms_stub(StubState(mode="500")) as bad, sms_stub(StubState()) as good:
+        fast_retries.WARDEN_ALERT_SMS_URLS = [bad.url, good.url]
+        publish(turkey, 4, author=alice, approver=bob)
+        expand_all()
+        send_all(sender)
+        assert len(good.state.accepted) == 3
+    assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
+    assert set(Delivery.objects.values_list("provider", flat=True)) == {"sms2-http"}
+    health = ProviderHealth.objects.get(name="sms1-http")
+    assert health.open_until is not None and "HTTP 500" in health.last_error
+
+
+def test_a_shared_rate_limit_caps_each_batch(fast_retries, sender, turkey, alice, bob):
+    for index in range(5):
+        present(f"P{index}", email=None, phone=f"+90 532 123 45 6{index}")
+    with sms_stub(StubState()) as stub:
+        fast_retries.WARDEN_ALERT_SMS_URLS = [stub.url + "?rate=2"]
+        publish(turkey, 4, author=alice, approver=bob)
+        expand_all()
+        assert sender.send_channel("sms") == 2  # the bucket holds one second's worth
+        send_all(sender)
+        assert len(stub.state.accepted) == 5
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[tuple[Controller, list[bytes]]]:
+    received: list[bytes] = []
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            received.append(envelope.content)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield controller, received
+    finally:
+        controller.stop()
+
+
+def test_email_goes_over_smtp_with_the_delivery_header(
+    fast_retries, sender, smtp_sink, turkey, alice, bob
+):
+    controller, received = smtp_sink
+    fast_retries.WARDEN_ALERT_EMAIL_URLS = [f"smtp://127.0.0.1:{controller.port}"]
+    present("Dana", email="dana@example.org")
+    present("Eli", email="eli@example.org", language="he")
+    publish(turkey, 4, author=alice, approver=bob)
+    expand_all()
+    send_all(sender)
+    assert len(received) == 2
+    mails = [email.message_from_bytes(raw, policy=email.policy.default) for raw in received]
+    ids = {int(m["X-Warden-Delivery"]) for m in mails}
+    assert ids == set(Delivery.objects.values_list("pk", flat=True))
+    assert sorted(str(m["Content-Language"]) for m in mails) == ["en", "he"]
+    hebrew = next(m for m in mails if m["Content-Language"] == "he")
+    html = hebrew.get_body(("html",)).get_content()
+    assert 'dir="rtl"' in html
+    assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
+
+
+class _WebhookReceiver(BaseHTTPRequestHandler):
+    received: list[tuple[dict[str, str], bytes]] = []
+    status = 200
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((dict(self.headers), body))
+        self.send_response(type(self).status)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+def test_webhooks_are_signed_and_a_2xx_is_the_receipt(fast_retries, sender, turkey, alice, bob):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _WebhookReceiver)
+    _WebhookReceiver.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        who = present(email=None)
+        # Webhook contact points must be https; the receiver here is plain http on loopback.
+        point = verified(who, "webhook", "https://hooks.example.org/warden")
+        from warden.people.models import ContactPoint
+
+        ContactPoint.objects.filter(pk=point.pk).update(
+            value=f"http://127.0.0.1:{server.server_port}/warden"
+        )
+        publish(turkey, 4, author=alice, approver=bob)
+        expand_all()
+        send_all(sender)
+    finally:
+        server.shutdown()
+    ((headers, body),) = _WebhookReceiver.received
+    delivery = Delivery.objects.get()
+    lowered = {k.lower(): v for k, v in headers.items()}
+    assert lowered["webhook-id"] == f"delivery_{delivery.pk}"
+    payload = Webhook(signing_secret()).verify(body, lowered)
+    assert payload["delivery"] == delivery.pk
+    assert payload["kind"] == "advisory"
+    assert set(payload["answers"]) == {"safe", "needs_help", "left"}
+    assert json.loads(body)["area"] == "TR"
+    delivery.refresh_from_db()
+    assert delivery.state == Delivery.State.SENT

@@ -1,0 +1,81 @@
+"""SMS replies: "SAFE", "HELP", "LEFT" (or their Hebrew words), with optional free text.
+
+The first word decides; the rest is kept as the note. Anything else gets a reply that says
+what to send, never an error. The answer applies to the latest SMS message sent to that
+number.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from warden.alerting.models import Delivery
+from warden.people.selectors import person_find
+from warden.welfare.models import Status, WelfareEvent
+from warden.welfare.services import NOTE_MAX, answer_record
+
+KEYWORDS = {
+    Status.SAFE: {"safe", "ok", "okay", "בטוח", "בטוחה", "בסדר", "מוגן", "מוגנת"},
+    Status.NEEDS_HELP: {"help", "sos", "עזרה", "הצילו", "צריך", "צריכה"},
+    Status.LEFT: {"left", "gone", "out", "עזבתי", "יצאתי", "עזבנו", "יצאנו"},
+}
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Reply:
+    recorded: bool
+    text: str
+
+
+def parse(text: str) -> tuple[str | None, str]:
+    """(status or None, the note after the keyword)."""
+    cleaned = unicodedata.normalize("NFKC", text or "").strip()
+    match = _WORD.search(cleaned)
+    if match is None:
+        return None, ""
+    word = match.group(0).casefold()
+    note = cleaned[match.end() :].strip(" \t\n.,:;-!")
+    for status, words in KEYWORDS.items():
+        if word in words:
+            return status, note[:NOTE_MAX]
+    return None, ""
+
+
+def handle_sms_reply(sender: str, text: str) -> Reply:
+    people = list(person_find(channel="sms", value=sender))
+    if not people:
+        return Reply(
+            False, _("This number is not registered with us. Reply from the phone you registered.")
+        )
+    person = people[0]
+    with translation.override(person.language):
+        status, note = parse(text)
+        if status is None:
+            return Reply(
+                False,
+                _("Sorry, we did not understand. Reply SAFE, HELP or LEFT, then any details."),
+            )
+        delivery = (
+            Delivery.objects.filter(person=person, channel="sms", state__in=("sent", "delivered"))
+            .order_by("-sent_at", "-id")
+            .first()
+        )
+        answer_record(
+            person=person,
+            status=status,
+            channel=WelfareEvent.Channel.SMS,
+            delivery=delivery,
+            note=note,
+        )
+        if status == Status.NEEDS_HELP:
+            return Reply(True, _("We have your request for help. An officer will contact you."))
+        return Reply(
+            True,
+            _("Thank you, we have your answer: %(answer)s.") % {"answer": Status(status).label},
+        )
