@@ -116,7 +116,12 @@ def _rows(message: Message, ids: list[int], channels: list[str]) -> Iterator[tup
         .order_by("person_id", "priority", "id")
         .values_list("id", "person_id", "channel", "person__language", "priority")
     )
+    ordinal, previous = 0, None
     for point, person, channel, language, rank in points:
+        ordinal = ordinal + 1 if person == previous else 1
+        previous = person
+        if message.preference is not None and ordinal != message.preference:
+            continue
         priority = base + min(max(rank, 1) - 1, 9)
         yield (
             message.pk,

@@ -71,6 +71,9 @@ class Message(models.Model):
     )
     area_code = models.CharField(_("area"), max_length=40, blank=True)
     people = models.JSONField(_("people"), null=True, blank=True)
+    # Only each person's N-th verified contact point in their order of preference (1: the
+    # preferred one; check-in rounds cascade 1 → 2 → 3); None: all of them.
+    preference = models.PositiveSmallIntegerField(_("contact preference"), null=True, blank=True)
     audience_at = models.DateTimeField(_("audience at"))
     # {language: {"title": ..., "body": ..., "url": ...}}
     texts = models.JSONField(_("texts"))

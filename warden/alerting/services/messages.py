@@ -93,9 +93,11 @@ def message_create(
     edition: Edition | None = None,
     statement: Statement | None = None,
     corrects: Message | None = None,
+    preference: int | None = None,
 ) -> Message:
     """A message to everyone present in ``area`` now, or to exactly ``people`` (person ids),
-    or (a correction) to everyone ``corrects`` reached.
+    or (a correction) to everyone ``corrects`` reached. ``preference`` N sends only to each
+    person's N-th verified contact point (1: their preferred one); None to all of them.
 
     Call it inside the transaction that decides what it announces. Exercise messages go only
     to exercise participants. The caller has checked the user's right to decide; this
@@ -109,6 +111,8 @@ def message_create(
             _("A message goes to an area, to a list of people, or to the reach of a message.")
         )
     people_ids = sorted({int(pk) for pk in people}) if people is not None else None
+    if preference is not None and preference < 1:
+        raise ValidationError({"preference": _("The contact preference starts at 1.")})
     if people_ids is not None and not people_ids:
         raise ValidationError({"people": _("The list of people to message is empty.")})
     message = Message(
@@ -121,6 +125,7 @@ def message_create(
         statement=statement,
         corrects=corrects,
         people=people_ids,
+        preference=preference,
         audience_at=timezone.now(),
         texts=_check_texts(texts),
         created_by=acting_user,

@@ -120,3 +120,27 @@ def test_a_send_failure_of_one_batch_is_retried_then_failed(turkey, alice, bob, 
     attempts = list(Attempt.objects.filter(delivery=delivery))
     assert [a.ok for a in attempts] == [False, False]
     assert all(a.error for a in attempts)
+
+
+def test_a_preference_sends_only_to_each_persons_nth_contact_point(alice):
+    from warden.alerting.services import MessageText, message_create
+
+    dana = present("Dana", email="dana@example.org", phone="+90 532 123 45 67")
+    eli = present("Eli", email="eli@example.org")
+    texts = {"en": MessageText("Check-in", "Are you safe?")}
+    everyone = [dana.pk, eli.pk]
+    first = message_create(
+        acting_user=alice, kind="checkin", texts=texts, people=everyone, preference=1
+    )
+    second = message_create(
+        acting_user=alice, kind="checkin", texts=texts, people=everyone, preference=2
+    )
+    expand_all()
+    firsts = Delivery.objects.filter(message=first).order_by("person_id")
+    assert list(firsts.values_list("person_id", "channel")) == [
+        (dana.pk, "email"),
+        (eli.pk, "email"),
+    ]
+    # Eli has no second contact point; Dana's second is her phone.
+    seconds = Delivery.objects.filter(message=second)
+    assert list(seconds.values_list("person_id", "channel")) == [(dana.pk, "sms")]
