@@ -29,4 +29,5 @@ urlpatterns = [
     path("statements/<int:pk>/withdraw/", statements.statement_withdraw, name="statement_withdraw"),
     path("audit/", audit.audit, name="audit"),
     path("people/", include("warden.people.console_urls")),
+    path("", include("warden.alerting.console_urls")),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -112,7 +113,7 @@ def test_the_answer_link_asks_for_one_click_and_records_the_answer(turkey, alice
 
 @SANDBOX
 def test_tampered_expired_and_unknown_answers_are_refused(turkey, alice, bob, sender, settings):
-    delivery, path = _sent_delivery(turkey, alice, bob, sender)
+    delivery, _path = _sent_delivery(turkey, alice, bob, sender)
     client = Client()
     token = answer_token(delivery.pk)
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
@@ -141,7 +142,7 @@ def test_sms_receipts_need_the_token_and_move_the_delivery_to_delivered(turkey, 
     body = json.dumps({"reference": str(delivery.pk), "status": "delivered"})
     refused = client.post("/hooks/sms/receipts", body, content_type="application/json")
     assert refused.status_code == 401
-    auth = {"HTTP_AUTHORIZATION": "Bearer receipt-secret"}
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": "Bearer receipt-secret"}
     bad = client.post("/hooks/sms/receipts", "{", content_type="application/json", **auth)
     assert bad.status_code == 400 and "JSON" in bad.json()["error"]
     wrong = client.post(

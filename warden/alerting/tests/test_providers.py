@@ -168,7 +168,9 @@ def test_email_goes_over_smtp_with_the_delivery_header(
     assert ids == set(Delivery.objects.values_list("pk", flat=True))
     assert sorted(str(m["Content-Language"]) for m in mails) == ["en", "he"]
     hebrew = next(m for m in mails if m["Content-Language"] == "he")
-    html = hebrew.get_body(("html",)).get_content()
+    body = hebrew.get_body(("html",))
+    assert body is not None
+    html = body.get_content()
     assert 'dir="rtl"' in html
     assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
 
@@ -177,13 +179,13 @@ class _WebhookReceiver(BaseHTTPRequestHandler):
     received: list[tuple[dict[str, str], bytes]] = []
     status = 200
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         type(self).received.append((dict(self.headers), body))
         self.send_response(type(self).status)
         self.end_headers()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -33,9 +33,11 @@ def edition_submit(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def edition_publish(request: StaffRequest, pk: int) -> HttpResponse:
     edition = get_object_or_404(Edition, pk=pk)
+    # Without the form's checkbox (an older page, a script): the service's default.
+    notify = request.POST.get("notify") == "on" if request.POST.get("notify_shown") else None
     perform(
         request,
-        lambda: services.edition_publish(acting_user=request.user, edition=edition),
+        lambda: services.edition_publish(acting_user=request.user, edition=edition, notify=notify),
         _("Published. This edition is now in force."),
     )
     return _back(edition)

@@ -18,6 +18,8 @@ from warden.advisories.models import Authority, Edition, Status
 from warden.advisories.rules import EDITABLE
 from warden.advisories.selectors import notification_audience_count
 from warden.advisories.services import EditionContent, edition_content
+from warden.alerting.models import Message
+from warden.alerting.services import notify_by_default
 from warden.console.access import StaffRequest, staff_required
 from warden.console.forms import (
     EDITION_ERROR_FIELDS,
@@ -242,6 +244,8 @@ def edition(request: StaffRequest, pk: int) -> HttpResponse:
             "base": base,
             "diff": edition_diff(base, edition),
             "audience": notification_audience_count(edition),
+            "notify_default": notify_by_default(edition.level, is_minor=edition.is_minor),
+            "messages_sent": Message.objects.filter(edition=edition).order_by("id"),
             "authors": authors(edition),
             "events": object_events(edition),
             "two_person_reason": second_person_block(request.user, edition),

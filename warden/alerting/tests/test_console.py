@@ -1,0 +1,136 @@
+"""The console's alerting pages: approval with "notify", live progress, cancel, sandbox."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from warden.advisories import services
+from warden.alerting.models import Delivery, Message, SandboxMessage
+from warden.alerting.tests.helpers import expand_all, present, send_all
+from warden.test import content
+from warden.testing.staff import verified_client
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]
+
+
+def _submitted(turkey, alice, level=4):
+    edition = services.edition_draft(acting_user=alice, country=turkey, content=content(level))
+    services.edition_submit(acting_user=alice, edition=edition)
+    return edition
+
+
+def test_the_approval_form_ticks_notify_from_level_3_and_unticking_it_sends_nothing(
+    turkey, alice, bob
+):
+    edition = _submitted(turkey, alice)
+    page = verified_client(bob).get(reverse("console:edition", args=[edition.pk])).content.decode()
+    assert 'name="notify" id="id_notify" checked' in page
+    verified_client(bob).post(
+        reverse("console:edition_publish", args=[edition.pk]), {"notify_shown": "1"}
+    )
+    edition.refresh_from_db()
+    assert edition.status == "published"
+    assert not Message.objects.exists()
+
+
+def test_publishing_with_notify_links_the_edition_to_its_message(turkey, alice, bob):
+    edition = _submitted(turkey, alice)
+    client = verified_client(bob)
+    client.post(
+        reverse("console:edition_publish", args=[edition.pk]),
+        {"notify_shown": "1", "notify": "on"},
+    )
+    message = Message.objects.get(edition=edition)
+    page = client.get(reverse("console:edition", args=[edition.pk])).content.decode()
+    assert reverse("console:message", args=[message.pk]) in page
+
+
+def test_message_pages_show_progress_and_attempts(turkey, alice, bob, sender, settings):
+    settings.WARDEN_ALERT_EMAIL_URLS = ["locmem:"]
+    present("Dana", email="dana@example.org")
+    present("Eli", email="eli@example.org")
+    services.edition_publish(acting_user=bob, edition=_submitted(turkey, alice))
+    expand_all()
+    send_all(sender)
+    message = Message.objects.get()
+    client = verified_client(alice)
+    listing = client.get(reverse("console:messages")).content.decode()
+    assert reverse("console:message", args=[message.pk]) in listing
+    detail = client.get(reverse("console:message", args=[message.pk])).content.decode()
+    assert "d…@example.org" in detail
+    assert "dana@example.org" not in detail  # addresses are masked
+    progress = client.get(reverse("console:message_progress", args=[message.pk])).json()
+    assert progress["planned"] == 2 and progress["sent"] == 2 and progress["queued"] == 0
+    assert progress["eta_seconds"] == 0
+    delivery = Delivery.objects.first()
+    assert delivery is not None
+    attempts = client.get(reverse("console:delivery", args=[delivery.pk])).content.decode()
+    assert "email1-locmem" in attempts
+
+
+def test_an_approver_cancels_with_a_correction_from_the_console(turkey, alice, bob):
+    present()
+    services.edition_publish(acting_user=bob, edition=_submitted(turkey, alice))
+    expand_all()
+    message = Message.objects.get()
+    refused = verified_client(alice).post(
+        reverse("console:message_cancel", args=[message.pk]), {"reason": "x"}
+    )
+    assert refused.status_code == 403
+    verified_client(bob).post(
+        reverse("console:message_cancel", args=[message.pk]),
+        {"reason": "Sent too early", "title_en": "Disregard", "body_en": "Stay put."},
+    )
+    message.refresh_from_db()
+    assert message.state == Message.State.CANCELLED
+    assert Message.objects.get(corrects=message).texts["en"]["title"] == "Disregard"
+    assert set(Delivery.objects.filter(message=message).values_list("state", flat=True)) == {
+        "cancelled"
+    }
+
+
+def test_a_half_written_correction_is_refused_and_cancels_nothing(turkey, alice, bob):
+    present()
+    services.edition_publish(acting_user=bob, edition=_submitted(turkey, alice))
+    message = Message.objects.get()
+    response = verified_client(bob).post(
+        reverse("console:message_cancel", args=[message.pk]),
+        {"reason": "Oops", "title_en": "Only a title"},
+        follow=True,
+    )
+    assert "both a title and a text" in response.content.decode()
+    message.refresh_from_db()
+    assert message.state != Message.State.CANCELLED
+
+
+def test_the_sandbox_inbox_shows_what_the_sandbox_kept_and_the_demo_mail(
+    turkey, alice, bob, sender, settings, tmp_path
+):
+    settings.WARDEN_ALERT_EMAIL_URLS = ["locmem:"]
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "demo-mail").mkdir()
+    (tmp_path / "demo-mail" / "1.eml").write_bytes(
+        b"To: x@example.org\r\nSubject: From the sink\r\nX-Warden-Delivery: 7\r\n\r\nHello\r\n"
+    )
+    present("Dana", email="dana@example.org")
+    services.edition_publish(acting_user=bob, edition=_submitted(turkey, alice))
+    expand_all()
+    send_all(sender)
+    client = verified_client(alice)
+    page = client.get(reverse("console:sandbox")).content.decode()
+    assert "dana@example.org" in page and "From the sink" in page
+    kept = SandboxMessage.objects.get()
+    one = client.get(reverse("console:sandbox_message", args=[kept.pk])).content.decode()
+    assert "Dear Dana," in one
+    mail = client.get(reverse("console:sandbox_mail", args=["1.eml"])).content.decode()
+    assert "Hello" in mail
+    assert client.get(reverse("console:sandbox_mail", args=["..%2Fsecret.eml"])).status_code == 404
+
+
+def test_people_without_a_console_role_see_no_messages(mallory, turkey, alice, bob):
+    services.edition_publish(acting_user=bob, edition=_submitted(turkey, alice))
+    message = Message.objects.get()
+    client = verified_client(mallory)
+    assert client.get(reverse("console:messages")).status_code == 403
+    assert client.get(reverse("console:message_progress", args=[message.pk])).status_code == 403
