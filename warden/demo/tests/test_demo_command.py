@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -86,8 +88,62 @@ def test_warden_demo_no_serve_loads_a_fresh_database_and_prints_the_logins(tmp_p
     for result in runs:
         assert result.returncode == 0, result.stderr
         assert_login_table(result.stdout)
-    assert (tmp_path / "demo.sqlite3").exists()
-    assert not (tmp_path / "warden.sqlite3").exists()
+        assert "warden worker --burst" in result.stdout
+    database = tmp_path / "warden.sqlite3"
+    assert database.exists()
+    assert (tmp_path / "warden.sqlite3.demo").exists()
+
+    # The worker, run as is in the same environment, sends Turkey's queued messages.
+    queued = _delivery_states(database)
+    assert queued == {} or set(queued) == {"queued"}
+    worker = subprocess.run(
+        [sys.executable, "-m", "warden", "worker", "--burst"],
+        env=environment(tmp_path),
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert worker.returncode == 0, worker.stderr
+    states = _delivery_states(database)
+    assert set(states) == {"sent"}, states
+    assert states["sent"] >= 2000  # everyone in Turkey, on each of their channels
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        kept = db.execute("SELECT COUNT(*) FROM alerting_sandboxmessage").fetchone()[0]
+    assert kept == states["sent"]
+
+
+def _delivery_states(database: Path) -> dict[str, int]:
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        rows = db.execute("SELECT state, COUNT(*) FROM alerting_delivery GROUP BY state")
+        return dict(rows.fetchall())
+
+
+def test_warden_demo_refuses_to_replace_a_database_it_did_not_make(tmp_path: Path):
+    env = environment(tmp_path)
+    migrate = [sys.executable, "-m", "warden", "migrate", "-v0"]
+    subprocess.run(migrate, env=env, cwd=settings.BASE_DIR, check=True, timeout=300)
+    with contextlib.closing(sqlite3.connect(tmp_path / "warden.sqlite3")) as db:
+        db.execute(
+            "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, "
+            "email, is_staff, is_active, date_joined) "
+            "VALUES ('!', 0, 'keep', '', '', '', 1, 1, '2026-01-01')"
+        )
+        db.commit()
+    result = subprocess.run(
+        [sys.executable, "-m", "warden", "demo", "--no-serve"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "--replace" in result.stderr
+    with contextlib.closing(sqlite3.connect(tmp_path / "warden.sqlite3")) as db:
+        assert db.execute("SELECT username FROM auth_user").fetchall() == [("keep",)]
 
 
 def test_warden_demo_serves_the_site_and_stops_all_its_processes(tmp_path: Path):

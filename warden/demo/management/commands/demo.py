@@ -5,6 +5,7 @@ Demo data, not real advice. See warden/demo/environment.py for how the database 
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.core.management import call_command
@@ -13,6 +14,7 @@ from django.db import connections
 from django.utils.translation import gettext as _
 
 from warden.accounts.roles import ROLE_LABELS
+from warden.alerting.stub import StubState, sms_stub
 from warden.audit.context import origin
 from warden.demo import environment
 from warden.demo.mailsink import mail_sink
@@ -50,19 +52,48 @@ class Command(BaseCommand):
             default=environment.default_smtp_port(),
             help=_("Port of the local mail sink (default DEMO_SMTP_PORT, 8025)."),
         )
+        parser.add_argument(
+            "--sms-port",
+            type=int,
+            default=8026,
+            help=_("Port of the local SMS gateway stub (default 8026)."),
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help=_("Replace the SQLite database even if it holds data the demo did not make."),
+        )
 
-    def handle(self, *args: Any, serve: bool, port: int, smtp_port: int, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        serve: bool,
+        port: int,
+        smtp_port: int,
+        sms_port: int,
+        replace: bool,
+        **options: Any,
+    ) -> None:
         if serve:
-            self.check_ports(port, smtp_port)
-        env = environment.demo_environment(port=port, smtp_port=smtp_port)
-        if environment.needs_demo_database():
+            self.check_ports(port, smtp_port, sms_port)
+        env = environment.demo_environment(port=port)
+        if environment.needs_reset():
+            if environment.holds_other_data() and not replace:
+                raise CommandError(
+                    _(
+                        "%(path)s holds staff or editions that the demo did not make. Move it "
+                        "away, set SQLITE_PATH to another file, or run warden demo --replace."
+                    )
+                    % {"path": environment.demo_database()}
+                )
             environment.reset_demo_files()
             again = ["demo", "--port", str(port), "--smtp-port", str(smtp_port)]
+            again += ["--sms-port", str(sms_port)]
             environment.run_again(again if serve else [*again, "--no-serve"], env)
         result = self.prepare()
         self.print_logins(result, url=env["SITE_URL"])
         if serve:
-            self.serve(env, port=port, smtp_port=smtp_port)
+            self.serve(env, port=port, smtp_port=smtp_port, sms_port=sms_port)
         else:
             self.print_how_to_serve()
 
@@ -113,23 +144,29 @@ class Command(BaseCommand):
         return f"  {user:<10} {role:<18} {password:<22} {codes}"
 
     def print_how_to_serve(self) -> None:
-        database = (
-            "" if environment.uses_database_url() else f"SQLITE_PATH={environment.demo_database()} "
-        )
         self.stdout.write(
-            _("To serve this database: %(env)sHTTPS=false warden serve") % {"env": database}
+            _(
+                "Turkey's level-4 messages are queued. Send them with: warden worker --burst "
+                "(without EMAIL_URL they go to the sandbox inbox, /console/sandbox/)."
+            )
         )
+        self.stdout.write(_("Serve this database with: HTTPS=false warden serve"))
 
     def announce(self, line: str) -> None:
         self.stdout.write(line)
 
-    def serve(self, env: dict[str, str], *, port: int, smtp_port: int) -> None:
+    def serve(self, env: dict[str, str], *, port: int, smtp_port: int, sms_port: int) -> None:
         connections.close_all()
         mail = environment.mail_directory()
+        token = secrets.token_urlsafe(24)
         with (
             stop_event_on_signals() as stop,
             mail_sink(mail, port=smtp_port, announce=self.announce),
+            sms_stub(StubState(receipt_token=token), port=sms_port) as stub,
         ):
+            env = environment.serve_environment(
+                env, smtp_port=smtp_port, sms_url=stub.url, receipt_token=token
+            )
             children = [
                 warden_child(
                     "web",
@@ -147,7 +184,10 @@ class Command(BaseCommand):
             try:
                 self.stdout.write(
                     self.style.SUCCESS(
-                        _("Warden demo: %(url)s/ — mail is kept in %(mail)s. Ctrl-C stops it.")
+                        _(
+                            "Warden demo: %(url)s/ — mail is kept in %(mail)s and shown at "
+                            "%(url)s/console/sandbox/. Ctrl-C stops it."
+                        )
                         % {"url": env["SITE_URL"], "mail": mail}
                     )
                 )
