@@ -201,3 +201,33 @@ def test_malformed_sms_replies_get_a_helpful_reply(turkey, alice, bob, text):
     assert response.json()["ok"] is False
     assert "SAFE, HELP or LEFT" in response.json()["reply"]
     assert not WelfareEvent.objects.exists()
+
+
+@SANDBOX
+def test_anymail_tracking_events_update_email_deliveries(turkey, alice, bob, sender):
+    from anymail.signals import AnymailTrackingEvent, tracking
+
+    present(email="dana@example.org")
+    present("Eli", email="eli@example.org")
+    publish(turkey, 4, author=alice, approver=bob)
+    expand_all()
+    send_all(sender)
+    first, second = Delivery.objects.order_by("id")
+    tracking.send(
+        sender=object,
+        event=AnymailTrackingEvent(event_type="delivered", metadata={"delivery": str(first.pk)}),
+        esp_name="Test",
+    )
+    tracking.send(
+        sender=object,
+        event=AnymailTrackingEvent(
+            event_type="bounced",
+            metadata={"delivery": str(second.pk)},
+            description="Mailbox does not exist",
+        ),
+        esp_name="Test",
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.state == Delivery.State.DELIVERED
+    assert (second.state, second.error) == (Delivery.State.FAILED, "Mailbox does not exist")
