@@ -114,6 +114,21 @@ def test_warden_demo_no_serve_loads_a_fresh_database_and_prints_the_logins(tmp_p
     assert kept == states["sent"]
 
 
+def _wait_for_states(database: Path, *, timeout: float) -> dict[str, int]:
+    """Delivery states once email is handed off and some SMS receipts arrived."""
+    deadline = time.monotonic() + timeout
+    states: dict[str, int] = {}
+    while time.monotonic() < deadline:
+        try:
+            states = _delivery_states(database)
+        except sqlite3.OperationalError:  # locked, or not migrated yet
+            states = {}
+        if states.get("delivered") and not states.get("queued") and not states.get("sending"):
+            return states
+        time.sleep(1)
+    return states
+
+
 def _delivery_states(database: Path) -> dict[str, int]:
     with contextlib.closing(sqlite3.connect(database)) as db:
         rows = db.execute("SELECT state, COUNT(*) FROM alerting_delivery GROUP BY state")
@@ -147,7 +162,7 @@ def test_warden_demo_refuses_to_replace_a_database_it_did_not_make(tmp_path: Pat
 
 
 def test_warden_demo_serves_the_site_and_stops_all_its_processes(tmp_path: Path):
-    port, smtp_port = free_port(), free_port()
+    port, smtp_port, sms_port = free_port(), free_port(), free_port()
     command = [
         sys.executable,
         "-m",
@@ -157,6 +172,8 @@ def test_warden_demo_serves_the_site_and_stops_all_its_processes(tmp_path: Path)
         str(port),
         "--smtp-port",
         str(smtp_port),
+        "--sms-port",
+        str(sms_port),
     ]
     demo = subprocess.Popen(
         command,
@@ -169,12 +186,18 @@ def test_warden_demo_serves_the_site_and_stops_all_its_processes(tmp_path: Path)
     try:
         output = wait_for_line(demo.stdout, "Ctrl-C stops it", timeout=300)  # type: ignore[arg-type]
         status = get_status(port, "/admin/login/", deadline=time.monotonic() + 60)
+        # The demo's worker sends Turkey's level-4 message to its SMTP sink and SMS stub; the
+        # stub's receipts come back to the web server.
+        delivered = _wait_for_states(tmp_path / "warden.sqlite3", timeout=180)
+        mails = list((tmp_path / "demo-mail").glob("*.eml"))
     finally:
         demo.send_signal(signal.SIGTERM)
         rest, _ = demo.communicate(timeout=60)
 
     assert_login_table(output)
     assert status in {200, 302}
+    assert delivered.get("sent", 0) > 0 and delivered.get("delivered", 0) > 0, delivered
+    assert mails and b"X-Warden-Delivery: " in mails[0].read_bytes()
     assert demo.returncode == 0, output + rest
     assert "Demo stopped." in rest
     assert "worker stopped" in rest
