@@ -73,57 +73,24 @@ def next_page(message: Message, *, page: int = PAGE) -> list[int]:
     return next(people_audience.person_id_pages(query, page=page, after=after), [])
 
 
+def _in_page(ids: list[int]) -> dict[str, object]:
+    """Filter keywords for "person_id is one of ``ids``" that use the person index."""
+    return {
+        "person_id__in": people_audience.id_set(ids),
+        "person_id__gte": ids[0],
+        "person_id__lte": ids[-1],
+    }
+
+
 def _rows(message: Message, ids: list[int], channels: list[str]) -> Iterator[tuple[object, ...]]:
+    """Delivery rows (``COLUMNS``) for the people ``ids``, queued now."""
     now = db_moment(timezone.now())
     base = message.priority * 10
-    if message.corrects_id is not None:
-        reached = (
-            Delivery.objects.filter(
-                message_id=message.corrects_id,
-                state__in=REACHED,
-                person_id__in=people_audience.id_set(ids),
-                person_id__gte=ids[0],
-                person_id__lte=ids[-1],
-            )
-            .order_by("person_id", "id")
-            .values_list("contact_point_id", "person_id", "channel", "language")
-        )
-        for point, person, channel, language in reached:
-            yield (
-                message.pk,
-                point,
-                person,
-                channel,
-                language,
-                base,
-                "queued",
-                0,
-                now,
-                "",
-                "",
-                "",
-                "",
-            )
-        return
-    points = (
-        ContactPoint.objects.filter(
-            state=ContactPoint.State.VERIFIED,
-            channel__in=channels,
-            person_id__in=people_audience.id_set(ids),
-            person_id__gte=ids[0],
-            person_id__lte=ids[-1],
-        )
-        .order_by("person_id", "priority", "id")
-        .values_list("id", "person_id", "channel", "person__language", "priority")
-    )
-    ordinal, previous = 0, None
-    for point, person, channel, language, rank in points:
-        ordinal = ordinal + 1 if person == previous else 1
-        previous = person
-        if message.preference is not None and ordinal != message.preference:
-            continue
-        priority = base + min(max(rank, 1) - 1, 9)
-        yield (
+
+    def row(
+        point: int, person: int, channel: str, language: str, priority: int
+    ) -> tuple[object, ...]:
+        return (
             message.pk,
             point,
             person,
@@ -138,6 +105,31 @@ def _rows(message: Message, ids: list[int], channels: list[str]) -> Iterator[tup
             "",
             "",
         )
+
+    if message.corrects_id is not None:
+        reached = (
+            Delivery.objects.filter(
+                message_id=message.corrects_id, state__in=REACHED, **_in_page(ids)
+            )
+            .order_by("person_id", "id")
+            .values_list("contact_point_id", "person_id", "channel", "language")
+        )
+        for point, person, channel, language in reached:
+            yield row(point, person, channel, language, base)
+        return
+    points = (
+        ContactPoint.objects.filter(
+            state=ContactPoint.State.VERIFIED, channel__in=channels, **_in_page(ids)
+        )
+        .order_by("person_id", "priority", "id")
+        .values_list("id", "person_id", "channel", "person__language", "priority")
+    )
+    ordinal, previous = 0, None
+    for point, person, channel, language, rank in points:
+        ordinal = ordinal + 1 if person == previous else 1
+        previous = person
+        if message.preference is None or ordinal == message.preference:
+            yield row(point, person, channel, language, base + min(max(rank, 1) - 1, 9))
 
 
 def _lock_next() -> Message | None:

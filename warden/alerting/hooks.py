@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -44,18 +46,35 @@ def _authorised(request: HttpRequest) -> bool:
     return hmac.compare_digest(given.encode(), str(expected).encode())
 
 
-def _json(request: HttpRequest) -> tuple[dict[str, Any] | None, JsonResponse | None]:
+def _json(request: HttpRequest) -> dict[str, Any] | JsonResponse:
+    """The authorised request's JSON object, or the error response to send instead."""
     if not _authorised(request):
-        return None, _error(401, _("Missing or wrong receipt token."))
+        return _error(401, _("Missing or wrong receipt token."))
     if len(request.body) > BODY_MAX:
-        return None, _error(413, _("The request body is too large."))
+        return _error(413, _("The request body is too large."))
     try:
         data = json.loads(request.body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return None, _error(400, _("The body is not valid JSON."))
+        return _error(400, _("The body is not valid JSON."))
     if not isinstance(data, dict):
-        return None, _error(400, _("The body must be a JSON object."))
-    return data, None
+        return _error(400, _("The body must be a JSON object."))
+    return data
+
+
+GatewayView = Callable[[HttpRequest, dict[str, Any]], JsonResponse]
+
+
+def gateway_endpoint(view: GatewayView) -> Callable[[HttpRequest], JsonResponse]:
+    """A POST endpoint for a provider: token checked, JSON object parsed, no CSRF."""
+
+    @csrf_exempt
+    @require_POST
+    @wraps(view)
+    def wrapped(request: HttpRequest) -> JsonResponse:
+        data = _json(request)
+        return data if isinstance(data, JsonResponse) else view(request, data)
+
+    return wrapped
 
 
 def apply_receipt(delivery: Delivery, state: str, *, error: str = "", source: str) -> bool:
@@ -78,13 +97,8 @@ def apply_receipt(delivery: Delivery, state: str, *, error: str = "", source: st
     return bool(changed)
 
 
-@csrf_exempt
-@require_POST
-def sms_receipt(request: HttpRequest) -> JsonResponse:
-    data, refused = _json(request)
-    if refused is not None:
-        return refused
-    assert data is not None
+@gateway_endpoint
+def sms_receipt(request: HttpRequest, data: dict[str, Any]) -> JsonResponse:
     status = str(data.get("status", "")).lower()
     if status not in RECEIPT_STATES:
         return _error(400, _("“status” must be “delivered” or “failed”."))
@@ -100,13 +114,8 @@ def sms_receipt(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True, "changed": changed})
 
 
-@csrf_exempt
-@require_POST
-def sms_inbound(request: HttpRequest) -> JsonResponse:
-    data, refused = _json(request)
-    if refused is not None:
-        return refused
-    assert data is not None
+@gateway_endpoint
+def sms_inbound(request: HttpRequest, data: dict[str, Any]) -> JsonResponse:
     sender, text = data.get("from"), data.get("text")
     if not isinstance(sender, str) or not isinstance(text, str):
         return _error(400, _("Give “from” (the phone number) and “text” (the reply)."))

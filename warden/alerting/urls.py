@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from warden.alerting import hooks, views
 
 # Public, inside the language prefix: the answer pages.
-answer_patterns = [
+answer_patterns: list[URLPattern | URLResolver] = [
     path("<str:token>/", views.answer, name="answer"),
     path("<str:token>/<str:answer>/", views.answer_choice, name="answer_choice"),
 ]
 
 # Providers, outside the language prefix.
-hook_patterns = [
+hook_patterns: list[URLPattern | URLResolver] = [
     path("sms/receipts", hooks.sms_receipt, name="hook_sms_receipts"),
     path("sms/inbound", hooks.sms_inbound, name="hook_sms_inbound"),
     path("anymail/", include("anymail.urls")),
