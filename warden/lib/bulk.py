@@ -20,10 +20,13 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ..
     names = ", ".join(columns)
     written = 0
     if connection.vendor == "postgresql":
+        # Drawn before COPY starts: psycopg holds the connection until COPY ends, so rows
+        # generated from a query on this connection would wait for it forever.
+        batch = rows if isinstance(rows, Sequence) else list(rows)
         with connection.cursor() as cursor:
             raw = cursor.cursor
             with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
+                for row in batch:
                     copy.write_row(row)
                     written += 1
         return written
