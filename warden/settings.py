@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "warden.advisories",
     "warden.people",
     "warden.missions",
+    "warden.incidents",
     "warden.alerting",
     "warden.welfare",
     "warden.console",
@@ -262,9 +263,15 @@ WARDEN_CITIZEN_SESSION_MINUTES = envint("CITIZEN_SESSION_MINUTES", 60)
 WARDEN_API_TOKEN_MINUTES = envint("API_TOKEN_MINUTES", 30)
 WARDEN_SIGN_IN_RATE_PER_EMAIL = envint("SIGN_IN_RATE_PER_EMAIL", 5)
 WARDEN_SIGN_IN_RATE_PER_IP = envint("SIGN_IN_RATE_PER_IP", 20)
+# Incidents: seconds between two feed polls, and the timeout and size limit of one download.
+WARDEN_INCIDENT_FEED_INTERVAL = envint("INCIDENT_FEED_INTERVAL", 600)
+WARDEN_INCIDENT_FETCH_TIMEOUT = envint("INCIDENT_FETCH_TIMEOUT", 20)
+WARDEN_INCIDENT_FETCH_MAX_BYTES = envint("INCIDENT_FETCH_MAX_BYTES", 5_000_000)
 # `warden demo`: port of the local mail sink.
 WARDEN_DEMO_SMTP_PORT = envint("DEMO_SMTP_PORT", 8025)
 
+# Seconds between two evaluations of the posts' tripwires (warden.missions).
+WARDEN_TRIPWIRE_INTERVAL = envint("TRIPWIRE_INTERVAL", 300)
 # --- Alerting (warden.alerting) ------------------------------------------------------
 # Publishing at this level or above ticks "notify the people there" by default.
 WARDEN_NOTIFY_FROM_LEVEL = envint("NOTIFY_FROM_LEVEL", 3)

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("people/", include("warden.people.urls")),
     path("register/", include("warden.people.enrolment.urls")),
+    path("missions/", include("warden.missions.urls")),
     path("answer/", include(answer_patterns)),
     path("", include("warden.site.urls")),
     prefix_default_language=False,

@@ -62,6 +62,19 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "people.manage": frozenset({C, X}),
     "message.view": frozenset({A, P, C, M, X}),
     "message.cancel": frozenset({P}),
+    "incident.view": frozenset({A, P, C, M}),
+    "incident.edit": frozenset({A}),
+    "incident.intake": frozenset({A}),
+    "incident.feed_manage": frozenset({X}),
+    "post.view": ALL_ROLES,
+    "post.view_staff": frozenset({P, C, M, X}),
+    "post.manage": frozenset({M, X}),
+    "post.change_status": frozenset({M}),
+    "post.request": frozenset({C, M}),
+    "post.approve": frozenset({P}),
+    "post.update_departure": frozenset({C, M}),
+    "post.manage_tripwires": frozenset({M}),
+    "post.report": frozenset({C, M}),
 }
 
 

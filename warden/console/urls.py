@@ -30,4 +30,6 @@ urlpatterns = [
     path("audit/", audit.audit, name="audit"),
     path("people/", include("warden.people.console_urls")),
     path("", include("warden.alerting.console_urls")),
+    path("incidents/", include("warden.incidents.console_urls")),
+    path("posts/", include("warden.missions.console_urls")),
 ]

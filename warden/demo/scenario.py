@@ -31,6 +31,8 @@ from warden.demo.content import RAISED_AT, baseline_content, turkey_content, tur
 from warden.demo.levels import baseline
 from warden.demo.staff import DemoLogin, staff_create_all
 from warden.geo.models import Country
+from warden.incidents.demo import load_demo_incidents
+from warden.missions.demo import load_drawdown
 from warden.missions.models import Post
 from warden.people.seeding import COUNTRY_WEIGHTS, seed_people
 
@@ -187,8 +189,10 @@ def load(*, stdout: Output | None = None) -> DemoResult:
         authority, author=users["analyst"], approver=users["approver"]
     )
     posts = _create_posts()
+    load_demo_incidents(analyst=users["analyst"], edition=edition, statement=statement)
     _say(stdout, _("Registering synthetic people abroad…"))
     people = _seed_people()
+    load_drawdown(posts=posts, users=users)
     return DemoResult(
         logins=logins,
         authority=authority,

@@ -18,9 +18,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections
 
 from warden.audit.context import origin
+from warden.incidents import worker as incident_worker
 from warden.ops.conf import review_interval, worker_idle_seconds
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,17 @@ def _sweep_interval() -> float:
     return 5.0
 
 
+def post_tripwires() -> bool:
+    """Evaluate every post's tripwires; hits move posts to watch (missions)."""
+    from warden.missions.services import tripwires_check
+
+    return tripwires_check()
+
+
+def _tripwire_interval() -> float:
+    return float(settings.WARDEN_TRIPWIRE_INTERVAL)
+
+
 def review_reminders() -> bool:
     """Send the review reminders that are due (advisories)."""
     from warden.advisories.services import review_reminders_send
@@ -103,6 +116,8 @@ STEPS: tuple[Step, ...] = (
     Step("public_snapshots", public_snapshots),
     Step("review_reminders", review_reminders, interval=review_interval),
     Step("people_retention_purge", people_retention_purge, interval=_retention_interval),
+    Step("post_tripwires", post_tripwires, interval=_tripwire_interval),
+    Step("incident_feeds", incident_worker.feeds_poll, interval=incident_worker.feeds_interval),
 )
 
 
