@@ -6,6 +6,7 @@ Ids are stable; docs/operations.md lists each with its fix.
 - ``warden.E002`` the database has no name (``DATABASE_URL`` without ``/dbname``)
 - ``warden.E003`` the PostgreSQL server is older than 15 (checked when the database is)
 - ``warden.E004`` ``FIELD_ENCRYPTION_KEYS`` holds a key that is not 32 bytes of urlsafe base64
+- ``warden.E005`` an alert provider URL names no transport Warden has for its channel
 - ``warden.W002`` SQLite configured through ``DATABASE_URL``: no WAL, no ``BEGIN IMMEDIATE``
 - deploy only (``--deploy``):
   ``warden.W001`` ``SECRET_KEY`` not configured (a key was generated into the data directory),
@@ -14,7 +15,9 @@ Ids are stable; docs/operations.md lists each with its fix.
   ``warden.W005`` ``SITE_URL`` (the base of every link in a message) is local or not https,
   ``warden.W006`` ``DEFAULT_FROM_EMAIL`` has no real domain,
   ``warden.W007`` ``FIELD_ENCRYPTION_KEYS`` or ``BLIND_INDEX_KEY`` not configured (generated),
-  ``warden.I001`` SQLite in use: fine for one machine, PostgreSQL for more
+  ``warden.W008`` an HTTP SMS gateway is configured without ``RECEIPT_TOKEN``,
+  ``warden.I001`` SQLite in use: fine for one machine, PostgreSQL for more,
+  ``warden.I002`` SMS alerts go to the sandbox
 """
 
 from __future__ import annotations
@@ -226,3 +229,51 @@ def check_encryption_keys(app_configs: AppConfigs = None, **kwargs: Any) -> list
             )
         ]
     return []
+
+
+@register()
+def check_alert_providers(app_configs: AppConfigs = None, **kwargs: Any) -> list[CheckMessage]:
+    """Every provider URL must name a transport Warden has for its channel."""
+    from warden.alerting.transports.registry import ProviderConfigError, build, channel_urls
+
+    messages: list[CheckMessage] = []
+    for channel, urls in channel_urls().items():
+        for index, url in enumerate(urls, start=1):
+            try:
+                build(channel, url, index)
+            except (ProviderConfigError, ValueError) as exc:
+                messages.append(
+                    Error(
+                        f"Alert provider {index} for {channel} cannot be used: {exc}.",
+                        hint="See the Alerting section of .env.example for the URL forms.",
+                        id="warden.E005",
+                    )
+                )
+    return messages
+
+
+@register(deploy=True)
+def check_alert_receipts(app_configs: AppConfigs = None, **kwargs: Any) -> list[CheckMessage]:
+    """Gateways report delivery and replies only with RECEIPT_TOKEN; SMS may be sandboxed."""
+    sms = list(settings.WARDEN_ALERT_SMS_URLS)
+    messages: list[CheckMessage] = []
+    gateways = [u for u in sms if urlsplit(u).scheme in {"http", "https"}]
+    if gateways and not settings.WARDEN_RECEIPT_TOKEN:
+        messages.append(
+            Warning(
+                "An SMS gateway is configured but RECEIPT_TOKEN is not: its delivery receipts "
+                "and the replies SAFE / HELP / LEFT will be refused.",
+                hint="Set RECEIPT_TOKEN (or RECEIPT_TOKEN_FILE) and give the same token to "
+                "the gateway for /hooks/sms/receipts and /hooks/sms/inbound.",
+                id="warden.W008",
+            )
+        )
+    if not sms or all(urlsplit(u).scheme == "sandbox" for u in sms):
+        messages.append(
+            Info(
+                "SMS alerts go to the sandbox: no text message leaves this machine.",
+                hint="Set SMS_URLS to an SMS gateway or an Apprise SMS URL.",
+                id="warden.I002",
+            )
+        )
+    return messages

@@ -134,3 +134,18 @@ def test_people_without_a_console_role_see_no_messages(mallory, turkey, alice, b
     client = verified_client(mallory)
     assert client.get(reverse("console:messages")).status_code == 403
     assert client.get(reverse("console:message_progress", args=[message.pk])).status_code == 403
+
+
+def test_system_checks_name_unusable_providers_and_missing_receipt_tokens(settings):
+    from warden.checks import check_alert_providers, check_alert_receipts
+
+    settings.WARDEN_ALERT_SMS_URLS = ["ftp://nowhere.example.org/"]
+    assert [m.id for m in check_alert_providers()] == ["warden.E005"]
+    settings.WARDEN_ALERT_SMS_URLS = ["https://token@sms.example.org/send"]
+    settings.WARDEN_RECEIPT_TOKEN = ""
+    assert check_alert_providers() == []
+    assert [m.id for m in check_alert_receipts()] == ["warden.W008"]
+    settings.WARDEN_RECEIPT_TOKEN = "secret"
+    assert check_alert_receipts() == []
+    settings.WARDEN_ALERT_SMS_URLS = ["sandbox:"]
+    assert [m.id for m in check_alert_receipts()] == ["warden.I002"]

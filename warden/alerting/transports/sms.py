@@ -71,11 +71,18 @@ class AppriseTransport(Transport):
         super().__init__(url, **kwargs)  # type: ignore[arg-type]
         self.per_person = per_person
         self.base = url.split("?", 1)[0]
+        if not per_person:
+            import apprise
+
+            # The provider's own URL, with a sample number as its target, must parse.
+            if apprise.Apprise.instantiate(self.target_for("+15555550123")) is None:
+                raise ValueError("not an Apprise URL Warden can use")
+
+    def target_for(self, number: str) -> str:
+        return f"{self.base.rstrip('/')}/{number.lstrip('+')}"
 
     def target(self, out: Outgoing) -> str:
-        if self.per_person:
-            return out.address
-        return f"{self.base.rstrip('/')}/{out.address.lstrip('+')}"
+        return out.address if self.per_person else self.target_for(out.address)
 
     async def send(self, out: Outgoing) -> Outcome:
         try:
