@@ -1,8 +1,9 @@
 """SMS replies: "SAFE", "HELP", "LEFT" (or their Hebrew words), with optional free text.
 
-The first word decides; the rest is kept as the note. Anything else gets a reply that says
-what to send, never an error. The answer applies to the latest SMS message sent to that
-number.
+The keyword decides (within the first words: "I am safe" and "אני בטוח" work too); the
+rest is kept as the note. "Not safe" counts as a request for help. Anything else gets a
+reply that says what to send, never an error. The answer applies to the latest SMS message
+sent to that number.
 """
 
 from __future__ import annotations
@@ -20,10 +21,15 @@ from warden.welfare.models import Status, WelfareEvent
 from warden.welfare.services import NOTE_MAX, answer_record
 
 KEYWORDS = {
-    Status.SAFE: {"safe", "ok", "okay", "בטוח", "בטוחה", "בסדר", "מוגן", "מוגנת"},
+    Status.SAFE: {"safe", "ok", "okay", "fine", "בטוח", "בטוחה", "בטוחים", "בסדר", "מוגן", "מוגנת"},
     Status.NEEDS_HELP: {"help", "sos", "עזרה", "הצילו", "צריך", "צריכה"},
     Status.LEFT: {"left", "gone", "out", "עזבתי", "יצאתי", "עזבנו", "יצאנו"},
 }
+# Words people put before the keyword ("I am safe", "אני בטוח"): skipped.
+FILLERS = {"i", "m", "am", "we", "are", "is", "all", "everyone", "אני", "אנחנו", "כולנו", "כולם"}
+# A negation before the keyword: "not safe" asks for help; "no help", "not left" are unclear.
+NEGATIONS = {"not", "no", "isn", "aren", "t", "לא", "אינני", "איננו"}
+SCAN_WORDS = 4
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -33,17 +39,32 @@ class Reply:
     text: str
 
 
-def parse(text: str) -> tuple[str | None, str]:
-    """(status or None, the note after the keyword)."""
-    cleaned = unicodedata.normalize("NFKC", text or "").strip()
-    match = _WORD.search(cleaned)
-    if match is None:
-        return None, ""
-    word = match.group(0).casefold()
-    note = cleaned[match.end() :].strip(" \t\n.,:;-!")
+def _keyword(word: str) -> str | None:
     for status, words in KEYWORDS.items():
         if word in words:
-            return status, note[:NOTE_MAX]
+            return status
+    return None
+
+
+def parse(text: str) -> tuple[str | None, str]:
+    """(status or None, the note after the keyword). The keyword must come within the first
+    few words, after nothing but fillers and negations; English and Hebrew mix freely."""
+    cleaned = unicodedata.normalize("NFKC", text or "").strip()
+    negated = False
+    for index, match in enumerate(_WORD.finditer(cleaned)):
+        if index >= SCAN_WORDS:
+            break
+        word = match.group(0).casefold()
+        status = _keyword(word)
+        if status is not None:
+            if negated:
+                status = Status.NEEDS_HELP if status == Status.SAFE else None
+            note = cleaned[match.end() :].strip(" \t\n.,:;-!")
+            return status, note[:NOTE_MAX] if status else ""
+        if word in NEGATIONS:
+            negated = True
+        elif word not in FILLERS:
+            break
     return None, ""
 
 

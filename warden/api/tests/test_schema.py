@@ -37,6 +37,7 @@ OPERATIONS = {
     "DELETE /api/v1/registration/trips/{trip_id}",
     "POST /api/v1/registration/contact-points",
     "DELETE /api/v1/registration/contact-points/{contact_point_id}",
+    "POST /api/v1/answers/{token}",
 }
 # Answers that show a request got past validation to the handler. The registration
 # operations are fuzzed without a bearer token: 401 is theirs; the link request answers 202

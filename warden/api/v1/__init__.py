@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ninja import Swagger
 
-from warden.api.v1 import countries, registrations, statements
+from warden.api.v1 import answers, countries, registrations, statements
 from warden.api.v1.http import WardenAPI
 
 api = WardenAPI(
@@ -28,3 +28,4 @@ api = WardenAPI(
 api.add_router("", countries.router)
 api.add_router("", statements.router)
 api.add_router("", registrations.router)
+api.add_router("", answers.router)
