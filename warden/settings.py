@@ -309,6 +309,17 @@ WARDEN_ALERT_FAILOVER_SECONDS = envint("ALERT_FAILOVER_SECONDS", 60)
 # Days the "I am safe / I need help / I have left" links in a message keep working.
 WARDEN_ANSWER_LINK_DAYS = envint("ANSWER_LINK_DAYS", 14)
 
+# --- Check-in rounds (warden.welfare) -------------------------------------------------
+# Publishing an edition at one of these levels opens a check-in round for its country
+# (empty: never automatically). Its deadline in hours, the reminders in minutes after
+# opening, and the minutes before the cascade moves to each person's next contact point
+# (0: no cascade). Seconds between two runs of the worker's check-in step.
+WARDEN_CHECKIN_AUTO_LEVELS = envlist("CHECKIN_AUTO_LEVELS", ["3", "4"])
+WARDEN_CHECKIN_DEADLINE_HOURS = envint("CHECKIN_DEADLINE_HOURS", 24)
+WARDEN_CHECKIN_REMINDER_MINUTES = envlist("CHECKIN_REMINDER_MINUTES", ["240", "720"])
+WARDEN_CHECKIN_CASCADE_MINUTES = envint("CHECKIN_CASCADE_MINUTES", 60)
+WARDEN_CHECKIN_INTERVAL = envint("CHECKIN_INTERVAL", 15)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

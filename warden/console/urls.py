@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("warden.alerting.console_urls")),
     path("incidents/", include("warden.incidents.console_urls")),
     path("posts/", include("warden.missions.console_urls")),
+    path("welfare/", include("warden.welfare.console_urls")),
 ]

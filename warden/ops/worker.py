@@ -24,6 +24,7 @@ from django.db import connections
 from warden.audit.context import origin
 from warden.incidents import worker as incident_worker
 from warden.ops.conf import review_interval, worker_idle_seconds
+from warden.welfare import steps as welfare_steps
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,7 @@ STEPS: tuple[Step, ...] = (
     Step("alert_send", alert_send, close=_alert_close),
     Step("alert_expand", alert_expand),
     Step("alert_sweep", alert_sweep, interval=_sweep_interval),
+    Step("checkins", welfare_steps.checkins, interval=welfare_steps.interval),
     Step("public_snapshots", public_snapshots),
     Step("review_reminders", review_reminders, interval=review_interval),
     Step("people_retention_purge", people_retention_purge, interval=_retention_interval),
