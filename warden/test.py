@@ -58,6 +58,24 @@ def carol(cast: dict[str, User]) -> User:
 
 
 @pytest.fixture
+def dave(cast: dict[str, User]) -> User:
+    """The consular officer."""
+    return cast["dave"]
+
+
+@pytest.fixture
+def erin(cast: dict[str, User]) -> User:
+    """The mission manager."""
+    return cast["erin"]
+
+
+@pytest.fixture
+def frank(cast: dict[str, User]) -> User:
+    """The administrator."""
+    return cast["frank"]
+
+
+@pytest.fixture
 def mallory(cast: dict[str, User]) -> User:
     return cast["mallory"]
 

@@ -3,25 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth.models import User
 from django.utils import translation
 
 from warden.incidents.services import sources
-
-
-@pytest.fixture
-def dave(cast: dict[str, User]) -> User:
-    return cast["dave"]
-
-
-@pytest.fixture
-def erin(cast: dict[str, User]) -> User:
-    return cast["erin"]
-
-
-@pytest.fixture
-def frank(cast: dict[str, User]) -> User:
-    return cast["frank"]
 
 
 @pytest.fixture(autouse=True)

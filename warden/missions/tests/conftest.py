@@ -21,21 +21,6 @@ ISTANBUL = (41.0138, 28.9497)
 
 
 @pytest.fixture
-def dave(cast: dict[str, User]) -> User:
-    return cast["dave"]
-
-
-@pytest.fixture
-def erin(cast: dict[str, User]) -> User:
-    return cast["erin"]
-
-
-@pytest.fixture
-def frank(cast: dict[str, User]) -> User:
-    return cast["frank"]
-
-
-@pytest.fixture
 def level(cast: dict[str, User], authority: Any, turkey: Any) -> Callable[[int], Any]:
     """``level(4)``: publish an edition for Turkey at that level (alice writes, bob approves)."""
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth.models import User
 from django.utils import translation
 
 from warden.alerting.sender import Sender
@@ -17,21 +16,6 @@ from warden.alerting.transports import registry
 def english() -> Iterator[None]:
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def dave(cast: dict[str, User]) -> User:
-    return cast["dave"]
-
-
-@pytest.fixture
-def erin(cast: dict[str, User]) -> User:
-    return cast["erin"]
-
-
-@pytest.fixture
-def frank(cast: dict[str, User]) -> User:
-    return cast["frank"]
 
 
 @pytest.fixture
