@@ -30,7 +30,7 @@ from warden.accounts.roles import authorize
 from warden.audit.services import record
 from warden.people.audience import id_set
 from warden.people.models import Person
-from warden.welfare.models import STATUS_LABELS, CheckInRound, RoundMember, WelfareEvent
+from warden.welfare.models import STATUS_LABELS, CheckInRound, RoundMember, Status, WelfareEvent
 from warden.welfare.scope import check_scope
 
 PFIF_NS = "http://zesty.ca/pfif/1.4"
@@ -148,6 +148,18 @@ def _note_text(event: WelfareEvent) -> str:
     return " — ".join(part for part in parts if part)
 
 
+def pfif_status(event: WelfareEvent) -> str:
+    """The PFIF 1.4 note status for a Warden answer: the person's own answer is
+    ``is_note_author``; an officer's depends on what they found."""
+    if event.channel != WelfareEvent.Channel.OFFICER:
+        return "is_note_author"
+    return {
+        Status.MISSING: "believed_missing",
+        Status.DECEASED: "believed_dead",
+        Status.UNREACHABLE: "information_sought",
+    }.get(Status(event.status), "believed_alive")
+
+
 def _note(person_id: str, event: WelfareEvent, source: str, city: str) -> etree._Element:
     note = etree.Element(f"{{{PFIF_NS}}}note")
     by_officer = event.channel == WelfareEvent.Channel.OFFICER
@@ -157,7 +169,7 @@ def _note(person_id: str, event: WelfareEvent, source: str, city: str) -> etree.
     _add(note, "author_name", source if by_officer else "")
     _add(note, "source_date", _stamp(event.at))
     _add(note, "author_made_contact", "true")
-    _add(note, "status", "believed_alive" if by_officer else "is_note_author")
+    _add(note, "status", pfif_status(event))
     where = event.left_to.name if event.left_to is not None else (event.place or city)
     _add(note, "last_known_location", where)
     _add(note, "text", _note_text(event))

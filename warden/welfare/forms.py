@@ -16,7 +16,7 @@ from warden.accounts.roles import Role
 from warden.alerting.services import MessageText
 from warden.geo.models import Country
 from warden.geo.selectors import area_lookup
-from warden.welfare.models import Case, CaseNote, Status
+from warden.welfare.models import STATUS_LABELS, Case, CaseNote, Status
 from warden.welfare.services import RoundDetails
 from warden.welfare.services.answers import NOTE_MAX, PLACE_MAX
 
@@ -122,7 +122,10 @@ class RoundForm(forms.Form):
 
 
 class OfficerAnswerForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(key, label) for key, label in STATUS_LABELS.items() if key],
+    )
     note = forms.CharField(
         label=_("How you learned it, and details"),
         help_text=_("For example: reached by phone, at the hotel with two children."),

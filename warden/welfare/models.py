@@ -22,6 +22,15 @@ class Status(models.TextChoices):
     SAFE = "safe", _("I am safe")
     NEEDS_HELP = "needs_help", _("I need help")
     LEFT = "left", _("I have left")
+    # Set only by officers (DOMAIN: welfare status).
+    UNREACHABLE = "unreachable", _("Unreachable")
+    MISSING = "missing", _("Missing")
+    DECEASED = "deceased", _("Deceased")
+
+
+# What a person can answer themselves; the rest only an officer records.
+PERSON_ANSWERS = frozenset({Status.SAFE, Status.NEEDS_HELP, Status.LEFT})
+OFFICER_ONLY = frozenset(set(Status) - PERSON_ANSWERS)
 
 
 # Staff-facing names of the same statuses, and of having none.
@@ -30,6 +39,9 @@ STATUS_LABELS = {
     Status.SAFE: _("Safe"),
     Status.NEEDS_HELP: _("Needs help"),
     Status.LEFT: _("Left the country"),
+    Status.UNREACHABLE: _("Unreachable"),
+    Status.MISSING: _("Missing"),
+    Status.DECEASED: _("Deceased"),
 }
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from warden.geo.models import Subdivision
 from warden.geo.selectors import city_get
 from warden.people.selectors import audience_count
-from warden.welfare.models import Case, CheckInRound, RoundMember, Status
+from warden.welfare.models import OFFICER_ONLY, Case, CheckInRound, RoundMember, Status
 from warden.welfare.scope import visible_cases, visible_rounds
 
 
@@ -30,6 +30,8 @@ class Counts:
     safe: int = 0
     needs_help: int = 0
     left: int = 0
+    # Recorded by officers: unreachable, missing or deceased.
+    other: int = 0
     no_answer: int = 0
 
     @property
@@ -53,6 +55,7 @@ def _counts(rows: list[tuple[str, int, int]]) -> Counts:
         safe=by_status[Status.SAFE],
         needs_help=by_status[Status.NEEDS_HELP],
         left=by_status[Status.LEFT],
+        other=sum(by_status[status] for status in OFFICER_ONLY),
         no_answer=by_status[""],
     )
 

@@ -25,7 +25,7 @@ from warden.audit.services import record
 from warden.geo.models import Country
 from warden.people.models import Person, Trip
 from warden.people.services import TripDetails, trip_update
-from warden.welfare.models import CheckInRound, RoundMember, Status, WelfareEvent
+from warden.welfare.models import OFFICER_ONLY, CheckInRound, RoundMember, Status, WelfareEvent
 from warden.welfare.scope import check_scope
 from warden.welfare.services.cases import case_open
 
@@ -33,9 +33,13 @@ NOTE_MAX = 2000
 PLACE_MAX = 200
 
 
-def _check(status: str, note: str, place: str, left_to: Country | None) -> None:
+def _check(status: str, channel: str, note: str, place: str, left_to: Country | None) -> None:
     if status not in Status.values:
         raise ValidationError({"status": _("Answer “safe”, “needs help” or “left”.")})
+    if status in OFFICER_ONLY and channel != WelfareEvent.Channel.OFFICER:
+        raise ValidationError(
+            {"status": _("Only an officer records someone as unreachable, missing or deceased.")}
+        )
     if len(note) > NOTE_MAX:
         raise ValidationError(
             {"note": _("Keep the note under %(max)d characters.") % {"max": NOTE_MAX}}
@@ -63,7 +67,7 @@ def answer_record(
 ) -> WelfareEvent:
     """Record what a person answered (or an officer learned). A delivery's answer marks
     every delivery of that message to the person as answered."""
-    _check(status, note, place, left_to)
+    _check(status, channel, note, place, left_to)
     moment = at or timezone.now()
     event = WelfareEvent.objects.create(
         person=person,
@@ -82,7 +86,7 @@ def answer_record(
             message_id=delivery.message_id, person=person, answered_at__isnull=True
         ).update(answered_at=moment)
     members_mark(person_id=person.pk, status=status, at=moment)
-    if status != Status.SAFE:
+    if status in (Status.NEEDS_HELP, Status.LEFT, Status.MISSING):
         _follow_up(event, delivery)
     # The note and place are personal data: the audit trail says only that there were some.
     record(
@@ -126,7 +130,7 @@ def _follow_up(event: WelfareEvent, delivery: Delivery | None) -> None:
     countries = {r.country_id for r in rounds}
     if delivery is not None and delivery.message.country_id:
         countries.add(delivery.message.country_id)
-    if event.status == Status.NEEDS_HELP:
+    if event.status in (Status.NEEDS_HELP, Status.MISSING):
         country = rounds[0].country_id if rounds else next(iter(sorted(countries)), None)
         country = country or _person_country(event.person)
         case_open(event=event, round=rounds[0] if rounds else None, country_id=country)

@@ -50,15 +50,15 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(checkin):
 def test_the_live_counts_by_area_city_and_over_time(checkin, dave):
     data = verified_client(dave).get(f"/console/welfare/rounds/{checkin.pk}/live/").json()
     assert data["counts"] == {
-        "audience": 3, "reached": 0, "safe": 0, "needs_help": 1, "left": 0, "no_answer": 2,
-        "answered": 1,
+        "audience": 3, "reached": 0, "safe": 0, "needs_help": 1, "left": 0, "other": 0,
+        "no_answer": 2, "answered": 1,
     }  # fmt: skip
     cities = {c["name"]: c for c in data["cities"]}
     assert set(cities) == {"Istanbul", "Ankara"}
     assert (cities["Istanbul"]["audience"], cities["Istanbul"]["needs_help"]) == (1, 1)
     assert set(cities["Istanbul"]) == {
-        "name", "lat", "lon", "audience", "reached", "safe", "needs_help", "left", "no_answer",
-        "answered",
+        "name", "lat", "lon", "audience", "reached", "safe", "needs_help", "left", "other",
+        "no_answer", "answered",
     }  # fmt: skip
     assert data["series"]["unit"] == "minute"
     assert [p["needs_help"] for p in data["series"]["points"]] == [1]

@@ -50,8 +50,8 @@ def test_an_officer_opens_a_round_for_everyone_present_in_the_country(turkey, da
     assert message.reference == f"welfare.round:{checkin.pk}"
     assert message.answers is True
     assert round_counts(checkin).as_dict() == {
-        "audience": 2, "reached": 0, "safe": 0, "needs_help": 0, "left": 0, "no_answer": 2,
-        "answered": 0,
+        "audience": 2, "reached": 0, "safe": 0, "needs_help": 0, "left": 0, "other": 0,
+        "no_answer": 2, "answered": 0,
     }  # fmt: skip
     assert AuditEvent.objects.filter(
         action="welfare.round.open", object_id=str(checkin.pk)
@@ -290,11 +290,11 @@ def test_the_rounds_command_prints_each_round_with_its_counts(turkey, dave):
     lines = out.getvalue().splitlines()
     assert lines[0].split() == [
         "Round", "Country", "State", "Opened", "Audience", "Reached", "Safe", "Needs", "help",
-        "Left", "No", "answer",
+        "Left", "Other", "No", "answer",
     ]  # fmt: skip
     cells = lines[1].split()
     assert cells[:3] == [f"#{checkin.pk}", "TR", "Open"]
-    assert cells[-6:] == ["2", "0", "0", "1", "0", "1"]
+    assert cells[-7:] == ["2", "0", "0", "1", "0", "0", "1"]
     empty = StringIO()
     call_command("rounds", "--country", "FR", stdout=empty)
     assert empty.getvalue().strip() == "No check-in rounds."

@@ -27,7 +27,9 @@ class Command(BaseCommand):
             rounds = rounds.filter(country_id=options["country"].upper())
         header = (
             _("Round"), _("Country"), _("State"), _("Opened"), _("Audience"), _("Reached"),
-            _("Safe"), _("Needs help"), _("Left"), _("No answer"),
+            _("Safe"), _("Needs help"), _("Left"),
+            # Unreachable, missing or deceased: recorded by officers.
+            _("Other"), _("No answer"),
         )  # fmt: skip
         rows = []
         for checkin in rounds:
@@ -40,7 +42,7 @@ class Command(BaseCommand):
                     f"#{checkin.pk}", checkin.country_id, state,
                     checkin.opened_at.strftime("%Y-%m-%d %H:%M"), counts.audience,
                     counts.reached, counts.safe, counts.needs_help, counts.left,
-                    counts.no_answer,
+                    counts.other, counts.no_answer,
                 )
             )  # fmt: skip
         if not rows:
