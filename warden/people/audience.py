@@ -202,9 +202,7 @@ def count(audience: Audience) -> int:
     return int(result["n"])
 
 
-def person_id_pages(
-    audience: Audience, *, page: int = PAGE, after: int = 0
-) -> Iterator[list[int]]:
+def person_id_pages(audience: Audience, *, page: int = PAGE, after: int = 0) -> Iterator[list[int]]:
     """The present people's ids above ``after`` in ascending pages (keyset pagination)."""
     if audience.is_custom:
         ids = [pk for pk in custom_area_people(audience) if pk > after]

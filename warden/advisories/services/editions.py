@@ -250,9 +250,7 @@ def _check_second_person(acting_user: User, edition: Edition, other: Edition | N
 
 
 @transaction.atomic
-def edition_publish(
-    *, acting_user: User, edition: Edition, notify: bool | None = None
-) -> Edition:
+def edition_publish(*, acting_user: User, edition: Edition, notify: bool | None = None) -> Edition:
     """Publish a submitted edition; the current one becomes superseded.
 
     ``notify`` (default: on for level 3 and above, off for minor edits) creates the message
