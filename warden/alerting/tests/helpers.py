@@ -10,6 +10,7 @@ from django.utils import timezone
 from warden.alerting import expand, queue
 from warden.alerting.sender import Sender
 from warden.alerting.transports.registry import enabled_channels
+from warden.lib.bulk import bulk_insert, db_moment
 from warden.people.models import Person
 from warden.people.tests.helpers import person, trip, verified
 
@@ -50,3 +51,33 @@ def send_all(sender: Sender, *, seconds: float = 30) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("deliveries were still pending after the time limit")
+
+
+def crowd(count: int) -> list[int]:
+    """``count`` synthetic people present in Turkey, each with exactly one verified email
+    address (their phone numbers removed), written in bulk; returns their ids."""
+    from warden.people import crypto
+    from warden.people.fields import purpose_of
+    from warden.people.models import ContactPoint
+    from warden.people.seeding import CONTACT_COLUMNS, seed_people
+
+    first = (Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    seed_people(count=count, seed=7, weights={"TR": 1.0}, present=True)
+    ids = list(Person.objects.filter(pk__gte=first).order_by("pk").values_list("pk", flat=True))
+    points = ContactPoint.objects.filter(person_id__gte=first)
+    points.exclude(channel="email").delete()
+    points.exclude(state="verified").update(
+        state="verified", verification_method="synthetic", verified_at=timezone.now()
+    )
+    with_email = set(points.values_list("person_id", flat=True))
+    now = db_moment(timezone.now())
+    purpose = purpose_of(ContactPoint, "value")
+    rows = []
+    for pk in ids:
+        if pk not in with_email:
+            address = f"person{pk}@example.org"
+            value = crypto.encrypt(address, purpose=purpose)
+            lookup = crypto.blind_index(f"email:{address}")
+            rows.append((pk, "email", value, lookup, 1, "verified", "synthetic", now, now, now))
+    bulk_insert(ContactPoint._meta.db_table, CONTACT_COLUMNS, rows)
+    return ids
