@@ -27,6 +27,9 @@ NAME = "\x00name\x00"
 BODY = "\x00body\x00"
 PAGE = "\x00page\x00"
 LINKS = {answer: f"\x00{answer}\x00" for answer in ANSWERS}
+# Stands for the token in answer URLs reversed once per renderer (letters only: reverse()
+# leaves it, like every character of a token, unquoted).
+SLOT = "wardenanswerslot"
 PUSH_BODY_MAX = 180
 
 
@@ -60,6 +63,7 @@ class Renderer:
     def __init__(self, message: Message) -> None:
         self.message = message
         self.cache: dict[tuple[str, str], Parts] = {}
+        self.urls: dict[str | None, dict[str | None, str]] = {}
 
     def language_for(self, language: str) -> str:
         texts = self.message.texts
@@ -117,10 +121,22 @@ class Renderer:
                 page = _template(kind, "email.html").render(context)
             return Parts(subject, text, page)
 
+    def answer_urls(self, token: str) -> dict[str | None, str]:
+        """The answer page (key None) and each answer's URL for ``token``: reversed once per
+        active language, not for every delivery."""
+        key = translation.get_language()
+        urls = self.urls.get(key)
+        if urls is None:
+            urls = self.urls[key] = {
+                answer: answer_url(SLOT, answer) for answer in (None, *ANSWERS)
+            }
+        return {answer: url.replace(SLOT, token) for answer, url in urls.items()}
+
     def outgoing(self, recipient: Recipient) -> Outgoing:
         language = self.language_for(recipient.language)
         parts = self.parts(language, recipient.channel)
         token = answer_token(recipient.delivery_id) if self.message.answers else ""
+        urls = self.answer_urls(token) if token else {}
         name = recipient.name or ""
 
         def fill(template: str, *, escape: bool = False) -> str:
@@ -128,14 +144,14 @@ class Renderer:
                 return template
             out = template.replace(NAME, html.escape(name) if escape else name)
             if token:
-                out = out.replace(PAGE, answer_url(token))
+                out = out.replace(PAGE, urls[None])
                 for answer, marker in LINKS.items():
                     if marker in out:
-                        out = out.replace(marker, answer_url(token, answer))
+                        out = out.replace(marker, urls[answer])
             return out
 
         text = self.message.texts[language]
-        url = answer_url(token) if token else text.get("url", "")
+        url = urls[None] if token else text.get("url", "")
         if recipient.channel == Channel.SMS:
             body = sms.fit(fill(parts.sms_head), parts.sms_body, fill(parts.sms_tail))
             return Outgoing(
@@ -172,7 +188,7 @@ class Renderer:
             "title": text["title"],
             "body": text["body"],
             "url": text.get("url", ""),
-            "answers": {a: answer_url(token, a) for a in ANSWERS} if token else {},
+            "answers": {a: self.answer_urls(token)[a] for a in ANSWERS} if token else {},
         }
 
 

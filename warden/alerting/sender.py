@@ -105,28 +105,38 @@ class Sender:
     async def hand_off(
         self, transport: Transport, work: Sequence[tuple[queue.Claimed, Outgoing | Outcome]]
     ) -> list[queue.Result]:
-        gate = asyncio.Semaphore(max(1, transport.concurrency))
+        """Send ``work`` over ``transport.concurrency`` lanes, each taking the next item when
+        its send is done (rather than a task per item waiting on a semaphore: cheaper)."""
+        results: list[queue.Result | None] = [None] * len(work)
+        items = iter(enumerate(work))
 
-        async def one(item: queue.Claimed, out: Outgoing | Outcome) -> queue.Result:
-            started = timezone.now()
-            clock = time.perf_counter()
-            if isinstance(out, Outcome):
-                outcome = out
-            else:
-                async with gate:
-                    try:
-                        outcome = await asyncio.wait_for(
-                            transport.send(out), timeout=transport.timeout + 5
-                        )
-                    except TimeoutError:
-                        outcome = Outcome.retry("timeout")
-                    except Exception as exc:  # a transport bug must not lose the batch
-                        log.exception("transport %s failed", transport.name)
-                        outcome = Outcome.retry(f"{type(exc).__name__}: {exc}"[:300])
-            duration = int((time.perf_counter() - clock) * 1000)
-            return queue.Result(item.delivery_id, item.attempts, started, duration, outcome)
+        async def lane() -> None:
+            for index, (item, out) in items:
+                results[index] = await self.attempt(transport, item, out)
 
-        return list(await asyncio.gather(*(one(item, out) for item, out in work)))
+        lanes = max(1, min(transport.concurrency, len(work)))
+        await asyncio.gather(*(lane() for _ in range(lanes)))
+        return [result for result in results if result is not None]
+
+    async def attempt(
+        self, transport: Transport, item: queue.Claimed, out: Outgoing | Outcome
+    ) -> queue.Result:
+        started = timezone.now()
+        clock = time.perf_counter()
+        if isinstance(out, Outcome):
+            outcome = out
+        else:
+            try:
+                # asyncio.timeout, not wait_for: no extra task for every send.
+                async with asyncio.timeout(transport.timeout + 5):
+                    outcome = await transport.send(out)
+            except TimeoutError:
+                outcome = Outcome.retry("timeout")
+            except Exception as exc:  # a transport bug must not lose the batch
+                log.exception("transport %s failed", transport.name)
+                outcome = Outcome.retry(f"{type(exc).__name__}: {exc}"[:300])
+        duration = int((time.perf_counter() - clock) * 1000)
+        return queue.Result(item.delivery_id, item.attempts, started, duration, outcome)
 
     def close(self) -> None:
         for transport in registry.all_built():

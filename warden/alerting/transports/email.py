@@ -8,9 +8,14 @@ so that a receiver can de-duplicate a message sent twice after a crash.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import email.policy
 import email.utils
+import functools
+import secrets
+from email.header import Header
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
@@ -43,6 +48,74 @@ def build_email(out: Outgoing) -> EmailMessage:
     # After the content: set_content() and add_alternative() move Content-* headers.
     message["Content-Language"] = out.language
     return message
+
+
+@functools.lru_cache(maxsize=256)
+def _header(value: str, name: str) -> str:
+    """A header value on one logical line, folded, RFC 2047-encoded when it is not ASCII."""
+    value = " ".join(value.splitlines())
+    charset = "us-ascii" if value.isascii() else "utf-8"
+    return Header(value, charset, header_name=name).encode(linesep="\r\n")
+
+
+@functools.lru_cache(maxsize=8)
+def _sender(from_email: str) -> tuple[str, str]:
+    """(From header, envelope sender) of DEFAULT_FROM_EMAIL."""
+    name, address = email.utils.parseaddr(from_email)
+    return email.utils.formataddr((name, address), charset="utf-8"), address
+
+
+def _part(content_type: str, text: str) -> bytes:
+    """A UTF-8 text part: quoted-printable when ASCII (long lines stay legal), else base64."""
+    lines = text.replace("\r\n", "\n")
+    if text.isascii():
+        encoding, body = "quoted-printable", binascii.b2a_qp(lines.encode(), istext=True)
+    else:  # the canonical form of text is encoded: lines end in CRLF
+        encoding, body = "base64", base64.encodebytes(lines.replace("\n", "\r\n").encode())
+    head = (
+        f'Content-Type: {content_type}; charset="utf-8"\nContent-Transfer-Encoding: {encoding}\n\n'
+    )
+    return (head.encode() + body).replace(b"\n", b"\r\n")
+
+
+def email_bytes(out: Outgoing) -> bytes:
+    """The message ``build_email`` makes, serialised directly: the email package spends about
+    4 ms of CPU on each message's headers, which capped a worker near 250 emails a second.
+    An unusual address (not ASCII, or with a line break) goes through ``build_email``."""
+    if not out.address.isascii() or len(out.address.splitlines()) != 1:
+        return build_email(out).as_bytes()
+    from_header, address = _sender(settings.DEFAULT_FROM_EMAIL)
+    domain = address.rpartition("@")[2] or "localhost"
+    headers = [
+        f"From: {from_header}",
+        f"To: {out.address}",
+        f"Subject: {_header(out.subject, 'Subject')}",
+        f"Date: {email.utils.formatdate(localtime=False)}",
+        f"Message-ID: <delivery-{out.delivery_id}@{domain}>",
+        f"{DELIVERY_HEADER}: {out.delivery_id}",
+        "Auto-Submitted: auto-generated",
+        f"Content-Language: {out.language}",
+        "MIME-Version: 1.0",
+    ]
+    if not out.html:
+        head = "\r\n".join(headers).encode() + b"\r\n"
+        return head + _part("text/plain", out.text)
+    # No part can contain the boundary: quoted-printable always escapes "=", and "_" is
+    # not a base64 character.
+    boundary = f"=_warden_{secrets.token_hex(12)}"
+    headers.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
+    dash = f"--{boundary}".encode()
+    return b"\r\n".join(
+        [
+            "\r\n".join(headers).encode() + b"\r\n",
+            dash,
+            _part("text/plain", out.text),
+            dash,
+            _part("text/html", out.html),
+            dash + b"--",
+            b"",
+        ]
+    )
 
 
 class SmtpTransport(Transport):
@@ -97,7 +170,8 @@ class SmtpTransport(Transport):
         try:
             if client is None or not client.is_connected:
                 client = await self._connect()
-            errors, response = await client.send_message(build_email(out))
+            sender = _sender(settings.DEFAULT_FROM_EMAIL)[1]
+            errors, response = await client.sendmail(sender, [out.address], email_bytes(out))
         except aiosmtplib.SMTPRecipientsRefused as exc:
             return self._refused(exc.recipients[0] if exc.recipients else None, str(exc))
         except aiosmtplib.SMTPResponseException as exc:

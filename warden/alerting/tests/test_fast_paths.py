@@ -1,0 +1,68 @@
+"""The sender's fast paths give what the general ones give: email serialised without the
+email package's header objects, answer URLs reversed once per message."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+
+import pytest
+from django.utils import translation
+
+from warden.alerting.links import ANSWERS, answer_token, answer_url
+from warden.alerting.models import Message
+from warden.alerting.render import Recipient, Renderer
+from warden.alerting.transports.base import Outgoing
+from warden.alerting.transports.email import build_email, email_bytes
+from warden.test import publish
+
+HEADERS = ("From", "To", "Message-ID", "X-Warden-Delivery", "Content-Language")
+LONG = "A line long enough to be folded or wrapped by any encoder worth its name. " * 20
+
+
+def _parsed(raw: bytes) -> email.message.EmailMessage:
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(parsed, email.message.EmailMessage)
+    return parsed
+
+
+@pytest.mark.parametrize(
+    "out",
+    [
+        Outgoing(7, 1, "email", "dana@example.org", "en", subject="Türkiye: level 4 — leave",
+                 text=f"Dear Dana,\n\n{LONG}\n.\nEnd.\n", html=f"<p>{LONG}</p>"),
+        Outgoing(8, 1, "email", "eli@example.org", "he", subject="טורקיה: רמה 4 " * 8,
+                 text="שלום אלי,\r\nעזבו את המדינה.\n", html='<div dir="rtl">עזבו</div>'),
+        Outgoing(9, 1, "email", "fay@example.org", "en", subject="Plain", text="Text only.\n"),
+    ],
+)  # fmt: skip
+def test_email_bytes_parse_as_the_email_package_builds_them(out):
+    slow, fast = _parsed(build_email(out).as_bytes()), _parsed(email_bytes(out))
+    for name in HEADERS:
+        assert str(fast[name]) == str(slow[name])
+    # Compared with the original: the email package loses a space between encoded words.
+    assert str(fast["Subject"]) == out.subject
+    assert fast.get_content_type() == slow.get_content_type()
+    for kind in ("plain", "html"):
+        ours, theirs = fast.get_body((kind,)), slow.get_body((kind,))
+        assert (ours is None) == (theirs is None)
+        if ours is not None and theirs is not None:
+            assert ours.get_content().rstrip("\r\n") == theirs.get_content().rstrip("\r\n")
+    assert not any(part.defects for part in fast.walk())
+    assert all(len(line) <= 998 for line in email_bytes(out).split(b"\r\n"))
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("authority")
+@pytest.mark.parametrize("language", ["en", "he"])
+def test_answer_urls_reversed_once_match_reverse(turkey, alice, bob, language):
+    publish(turkey, 4, author=alice, approver=bob)
+    renderer = Renderer(Message.objects.get())
+    token = answer_token(123456)
+    with translation.override(language):
+        urls = renderer.answer_urls(token)
+        assert urls[None] == answer_url(token)
+        for answer in ANSWERS:
+            assert urls[answer] == answer_url(token, answer)
+        out = renderer.outgoing(Recipient(123456, "email", language, "d@example.org", "Dana"))
+        assert answer_url(token, "safe") in out.text
