@@ -1,0 +1,894 @@
+#!/usr/bin/env python3
+"""Fan-out benchmark: one level 4 publication to everyone in a country, next to the ceilings.
+
+Seeds N people present in Turkey (``warden.people.seeding``; each given exactly one verified
+email address, so N people make N email deliveries), then measures in one run:
+
+- creating the deliveries: the real expansion (``expand.expand_page`` until done), against a
+  raw ``bulk_insert`` of the same rows into the same table in one transaction;
+- handing them off over SMTP: ``warden worker --burst`` processes until every delivery is
+  sent, against a raw aiosmtplib client sending pre-built messages to the same sink with the
+  same connections (ALERT_CONCURRENCY per process, as many processes as workers);
+- handing off webhooks (a smaller audience given webhook contact points at a local aiohttp
+  sink), against a raw aiohttp client posting pre-built signed bodies;
+- per-delivery latency: sent_at minus the message's creation (the publication);
+- the peer: django-post-office queueing the same N emails and sending them to the same sink.
+
+The SMTP sink is Postfix's ``smtp-sink`` when installed (``apt-get install postfix``), else
+aiosmtpd in this process. Targets: creation at >= 50 % of the raw insert, hand-off at
+>= 70 % of the raw client, 1,000,000 deliveries handed off in under 10 minutes.
+
+    python bench/fanout.py [--people 100000 | --million] [--workers 2] [--skip-peer]
+                           [--postgres | --database-url postgres://user@host:port/any]
+
+Default: a fresh SQLite file in a temporary directory. ``--postgres`` starts a throw-away
+PostgreSQL cluster (durable defaults) on 127.0.0.1 and stops it afterwards;
+``--database-url`` (or DATABASE_URL) names a server on which a fresh database is created and
+dropped. The worker settings (ALERT_BATCH, ALERT_CONCURRENCY...) come from the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import logging
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SMTP_SINK = "/usr/sbin/smtp-sink"
+PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
+SENDER = "warden@localhost"
+SAMPLE = 1000  # distinct pre-built messages the raw clients cycle through
+PEER_CHUNK = 2000
+
+
+# --- Infrastructure: database, sinks ---------------------------------------------------
+
+
+def free_port(start: int = 0) -> int:
+    for port in range(start, start + 100) if start else [0]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise RuntimeError("no free port")
+
+
+class Cluster:
+    """A throw-away PostgreSQL cluster, as scripts/test.sh starts one (durability kept on)."""
+
+    def __init__(self) -> None:
+        found = sorted(Path("/").glob(PG_BIN_GLOB.lstrip("/")))
+        if not found:
+            raise SystemExit("PostgreSQL server binaries not found under /usr/lib/postgresql")
+        self.bin = found[-1]
+        # A directory of its own: the server's user must reach it.
+        self.dir = Path(tempfile.mkdtemp(prefix="warden-fanout-pg-"))
+        self.port = free_port(54339)
+
+    def _as_postgres(self, *command: str) -> list[str]:
+        return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else [*command]
+
+    def start(self) -> str:
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
+        data = str(self.dir / "data")
+        subprocess.run(
+            self._as_postgres(
+                str(self.bin / "initdb"),
+                f"--pgdata={data}",
+                "--username=postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir}"
+        subprocess.run(
+            self._as_postgres(
+                str(self.bin / "pg_ctl"),
+                f"--pgdata={data}",
+                f"--log={self.dir}/server.log",
+                "--wait",
+                f"--options={options}",
+                "start",
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        subprocess.run(
+            [
+                str(self.bin / "psql"),
+                "-q",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-c",
+                "CREATE ROLE warden LOGIN CREATEDB",
+            ],
+            check=True,
+        )
+        return f"postgres://warden@127.0.0.1:{self.port}/postgres"
+
+    def stop(self) -> None:
+        subprocess.run(
+            self._as_postgres(
+                str(self.bin / "pg_ctl"),
+                f"--pgdata={self.dir / 'data'}",
+                "--mode=fast",
+                "--wait",
+                "stop",
+            ),
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    """A fresh database on the server of ``server_url``, dropped afterwards."""
+    import psycopg
+
+    parts = urlsplit(server_url)
+    name = f"warden_fanout_{os.getpid()}"
+    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as db:
+        db.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        try:
+            with psycopg.connect(
+                admin.replace("postgres://", "postgresql://", 1), autocommit=True
+            ) as db:
+                db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except psycopg.Error as exc:
+            print(f"  could not drop the scratch database {name}: {exc}", file=sys.stderr)
+
+
+class SmtpSink:
+    """Postfix's smtp-sink in a subprocess, or aiosmtpd in a thread; counts messages."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.port = free_port()
+        self.log = tmp / "smtp-sink.out"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.controller: Any = None
+        self.received = 0
+        self.name = ""
+
+    def start(self) -> SmtpSink:
+        if Path(SMTP_SINK).exists():
+            user = ["-u", "nobody"] if os.geteuid() == 0 else []
+            with self.log.open("wb") as out:
+                # Unbuffered, so that its running count ("msg=N") can be read at any time.
+                command = [SMTP_SINK, *user, "-c", f"127.0.0.1:{self.port}", "1024"]
+                unbuffered = ["stdbuf", "-o0"] if shutil.which("stdbuf") else []
+                self.process = subprocess.Popen([*unbuffered, *command], stdout=out)
+            self.name = "Postfix smtp-sink"
+        else:
+            from aiosmtpd.controller import Controller
+
+            sink = self
+
+            class Handler:
+                async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+                    sink.received += 1
+                    return "250 OK"
+
+            self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+            self.controller.start()
+            self.name = "aiosmtpd (smtp-sink not installed)"
+        _wait_for_port(self.port)
+        return self
+
+    def count(self) -> int:
+        if self.process is None:
+            return self.received
+        found = re.findall(rb"mesg=(\d+)", self.log.read_bytes()[-200:])
+        return int(found[-1]) if found else 0
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        if self.controller is not None:
+            self.controller.stop()
+
+
+class WebhookSink:
+    """An aiohttp server in a thread that answers every POST with 204 and counts them."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.received = 0
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.runner: Any = None
+
+    def start(self) -> WebhookSink:
+        from aiohttp import web
+
+        async def hook(request: web.Request) -> web.Response:
+            await request.read()
+            self.received += 1
+            return web.Response(status=204)
+
+        async def serve() -> None:
+            app = web.Application()
+            app.router.add_post("/hook/{n}", hook)
+            self.runner = web.AppRunner(app, access_log=None)
+            await self.runner.setup()
+            await web.TCPSite(self.runner, "127.0.0.1", self.port, backlog=1024).start()
+
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(serve(), self.loop).result(timeout=10)
+        return self
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(timeout=10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+
+
+def _wait_for_port(port: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+# --- Raw clients (the hand-off ceilings), run in forked processes ------------------------
+
+
+def _in_processes(count: int, target: Callable[..., int], *args: Any) -> tuple[float, int]:
+    """Run ``target(share, *args)`` in ``count`` forked processes; (seconds, total done)."""
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    total = args[0]
+    shares = [total // count + (1 if i < total % count else 0) for i in range(count)]
+
+    def run(share: int) -> None:
+        results.put(target(share, *args[1:]))
+
+    started = time.perf_counter()
+    processes = [context.Process(target=run, args=(share,)) for share in shares]
+    for process in processes:
+        process.start()
+    done = sum(results.get() for _ in processes)
+    for process in processes:
+        process.join()
+    return time.perf_counter() - started, done
+
+
+def blast_smtp(share: int, port: int, messages: Sequence[tuple[str, bytes]], conns: int) -> int:
+    import aiosmtplib
+
+    counter = itertools.count()
+
+    async def connection() -> int:
+        client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=30)
+        await client.connect()
+        sent = 0
+        while (index := next(counter)) < share:
+            to, raw = messages[index % len(messages)]
+            await client.sendmail(SENDER, [to], raw)
+            sent += 1
+        await client.quit()
+        return sent
+
+    async def main() -> int:
+        return sum(await asyncio.gather(*(connection() for _ in range(conns))))
+
+    return asyncio.run(main())
+
+
+def blast_webhooks(
+    share: int, port: int, bodies: Sequence[tuple[bytes, dict[str, str]]], conns: int
+) -> int:
+    import aiohttp
+
+    counter = itertools.count()
+
+    async def poster(session: aiohttp.ClientSession) -> int:
+        sent = 0
+        while (index := next(counter)) < share:
+            body, headers = bodies[index % len(bodies)]
+            url = f"http://127.0.0.1:{port}/hook/{index}"
+            async with session.post(url, data=body, headers=headers) as response:
+                await response.read()
+                sent += response.status < 300
+        return sent
+
+    async def main() -> int:
+        connector = aiohttp.TCPConnector(limit=conns)
+        async with aiohttp.ClientSession(connector=connector) as session:
+            return sum(await asyncio.gather(*(poster(session) for _ in range(conns))))
+
+    return asyncio.run(main())
+
+
+# --- Measurements (after django.setup) -------------------------------------------------
+
+
+@dataclass
+class Figures:
+    vendor: str = ""
+    people: int = 0
+    seed_s: float = 0.0
+    workers: int = 0
+    batch: int = 0
+    concurrency: int = 0
+    sink: str = ""
+    deliveries: int = 0
+    expand_s: float = 0.0
+    insert_s: float = 0.0
+    handoff_s: float = 0.0
+    blaster_s: float = 0.0
+    sink_count: int = 0
+    blaster_count: int = 0
+    publish_to_last_s: float = 0.0
+    latency: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    states: dict[str, int] = field(default_factory=dict)
+    hooks: int = 0
+    hook_expand_s: float = 0.0
+    hook_handoff_s: float = 0.0
+    hook_blaster_s: float = 0.0
+    hook_received: int = 0
+    hook_latency: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    peer_enqueue_s: float = 0.0
+    peer_send_s: float = 0.0
+    peer_sent: int = 0
+    peer_sink_count: int = 0
+
+
+def step(text: str) -> None:
+    print(f"  {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
+
+
+def seed(people: int) -> float:
+    """N people present in Turkey, each with exactly one verified email address."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from warden.lib.bulk import bulk_insert, db_moment
+    from warden.people import crypto
+    from warden.people.fields import purpose_of
+    from warden.people.models import ContactPoint, Person
+    from warden.people.seeding import CONTACT_COLUMNS, seed_people
+
+    started = time.perf_counter()
+    seed_people(count=people, seed=42, weights={"TR": 1.0}, present=True)
+    now = db_moment(timezone.now())
+    with transaction.atomic():
+        ContactPoint.objects.filter(channel="email").exclude(state="verified").update(
+            state="verified", verification_method="synthetic", verified_at=timezone.now()
+        )
+        without = Person.objects.exclude(contact_points__channel="email").values_list(
+            "pk", flat=True
+        )
+        ring, purpose = crypto.keyring(), purpose_of(ContactPoint, "value")
+        rows = []
+        for pk in without.iterator():
+            address = f"person{pk}@example.org"
+            lookup = crypto.blind_index(f"email:{address}")
+            rows.append(
+                (
+                    pk,
+                    "email",
+                    ring.encrypt(address, purpose=purpose),
+                    lookup,
+                    3,
+                    "verified",
+                    "synthetic",
+                    now,
+                    now,
+                    now,
+                )
+            )
+        bulk_insert(ContactPoint._meta.db_table, CONTACT_COLUMNS, rows)
+    analyze(connection)
+    return time.perf_counter() - started
+
+
+def analyze(connection: Any) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+
+
+def staff() -> tuple[Any, Any]:
+    """An analyst and an approver of a default authority, to publish with."""
+    from warden.accounts.roles import Role
+    from warden.advisories.services import authority_create
+    from warden.test import make_staff
+
+    admin = make_staff("bench-admin", Role.ADMINISTRATOR)
+    authority_create(
+        acting_user=admin,
+        slug="bench",
+        name="Bench authority",
+        sender="bench",
+        preset="israel-nsc",
+        is_default=True,
+    )
+    return make_staff("bench-analyst", Role.ANALYST), make_staff("bench-approver", Role.APPROVER)
+
+
+def raw_insert(author: Any) -> tuple[float, int]:
+    """The ceiling of creation: the same rows in one ``bulk_insert``, then removed."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from warden.alerting.expand import COLUMNS
+    from warden.alerting.models import Delivery, Message
+    from warden.alerting.services import MessageText, message_create
+    from warden.geo.models import Country
+    from warden.lib.bulk import bulk_insert, db_moment
+    from warden.people.selectors import audience
+
+    turkey = Country.objects.get(pk="TR")
+    scratch = message_create(
+        acting_user=author,
+        kind="notice",
+        area=turkey,
+        texts={"en": MessageText("Ceiling", "Not sent.")},
+    )
+    Message.objects.filter(pk=scratch.pk).update(state=Message.State.CANCELLED)
+    now = db_moment(timezone.now())
+    base = Message.Priority.URGENT * 10
+    rows = [
+        (
+            scratch.pk,
+            c.contact_point_id,
+            c.person_id,
+            c.channel,
+            c.language,
+            base + min(max(c.priority, 1) - 1, 9),
+            "queued",
+            0,
+            now,
+            "",
+            "",
+            "",
+            "",
+        )
+        for c in audience(turkey, timezone.now(), channels=["email"])
+    ]
+    started = time.perf_counter()
+    with transaction.atomic():
+        written = bulk_insert(Delivery._meta.db_table, COLUMNS, rows)
+    seconds = time.perf_counter() - started
+    Delivery.objects.filter(message=scratch).delete()
+    analyze(connection)
+    return seconds, written
+
+
+def expand_all() -> float:
+    from warden.alerting import expand
+
+    started = time.perf_counter()
+    while expand.expand_page():
+        pass
+    return time.perf_counter() - started
+
+
+def run_workers(count: int, tmp: Path, message: Any, **env: str) -> float:
+    """``warden worker`` in ``count`` processes, as deployed (not ``--burst``: that runs
+    every step on every pass), until no delivery of ``message`` is queued or in flight;
+    then SIGTERM. Returns the seconds from the start to the moment that was seen."""
+    from django.db import connections
+
+    from warden.alerting.models import Delivery
+
+    connections.close_all()
+    full = {**os.environ, "DJANGO_SETTINGS_MODULE": "warden.settings", **env}
+    logs = [(tmp / f"worker-{i}.log").open("ab") for i in range(count)]
+    started = time.perf_counter()
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "warden", "worker"],
+            env=full,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        for log in logs
+    ]
+    unsent = Delivery.objects.filter(message=message, state__in=("queued", "sending"))
+    while unsent.exists() and all(worker.poll() is None for worker in workers):
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+    codes = [worker.wait(timeout=120) for worker in workers]
+    for log in logs:
+        log.close()
+    if any(codes):
+        print(f"  worker exit codes {codes}; see {tmp}/worker-*.log", file=sys.stderr)
+    return seconds
+
+
+def latency(message: Any) -> tuple[float, float, float]:
+    from warden.alerting.models import Delivery
+
+    sent = Delivery.objects.filter(message=message, sent_at__isnull=False)
+    values = sorted(
+        (at - message.created_at).total_seconds()
+        for at in sent.values_list("sent_at", flat=True).iterator(chunk_size=20000)
+    )
+    if not values:
+        return (0.0, 0.0, 0.0)
+    return (values[len(values) // 2], values[int(len(values) * 0.95)], values[-1])
+
+
+def samples(message: Any, channel: str, limit: int) -> list[Any]:
+    """Rendered ``Outgoing`` of the message's first deliveries (what the raw clients send)."""
+    from warden.alerting import queue
+    from warden.alerting.models import Delivery
+    from warden.alerting.render import Recipient, Renderer
+
+    ids = list(
+        Delivery.objects.filter(message=message, channel=channel)
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    renderer = Renderer(message)
+    return [
+        renderer.outgoing(Recipient(c.delivery_id, c.channel, c.language, c.address, c.name))
+        for c in queue.load(ids)
+    ]
+
+
+def measure_email(figures: Figures, sink: SmtpSink, tmp: Path, author: Any, approver: Any) -> Any:
+    from django.db.models import Count
+
+    from warden.alerting.models import Delivery, Message
+    from warden.alerting.transports.email import build_email
+    from warden.geo.models import Country
+    from warden.test import publish
+
+    step("raw insert ceiling")
+    figures.insert_s, ceiling_rows = raw_insert(author)
+    step("publishing level 4 and expanding")
+    edition = publish(Country.objects.get(pk="TR"), 4, author=author, approver=approver)
+    message = Message.objects.get(edition=edition)
+    figures.expand_s = expand_all()
+    figures.deliveries = Delivery.objects.filter(message=message).count()
+    assert figures.deliveries == ceiling_rows, (figures.deliveries, ceiling_rows)
+    step(f"handing off {figures.deliveries:,} emails with {figures.workers} workers")
+    before = sink.count()
+    figures.handoff_s = run_workers(figures.workers, tmp, message)
+    figures.sink_count = sink.count() - before
+    deliveries = Delivery.objects.filter(message=message)
+    figures.states = dict(deliveries.values_list("state").annotate(n=Count("id")))
+    last = max(deliveries.values_list("sent_at", flat=True).order_by("-sent_at")[:1], default=None)
+    figures.publish_to_last_s = (last - message.created_at).total_seconds() if last else 0.0
+    figures.latency = latency(message)
+    step("raw SMTP client")
+    prebuilt = [
+        (out.address, build_email(out).as_bytes()) for out in samples(message, "email", SAMPLE)
+    ]
+    before = sink.count()
+    figures.blaster_s, sent = _in_processes(
+        figures.workers, blast_smtp, figures.deliveries, sink.port, prebuilt, figures.concurrency
+    )
+    figures.blaster_count = sink.count() - before
+    assert sent == figures.deliveries, (sent, figures.deliveries)
+    return message
+
+
+def measure_webhooks(figures: Figures, hooks: int, tmp: Path, author: Any) -> None:
+    import json
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from warden.alerting.models import Delivery
+    from warden.alerting.services import MessageText, message_create
+    from warden.alerting.transports.webhook import WebhookTransport
+    from warden.people import crypto
+    from warden.people.models import ContactPoint, Person
+
+    sink = WebhookSink().start()
+    try:
+        ids = list(Person.objects.order_by("pk").values_list("pk", flat=True)[:hooks])
+        now = timezone.now()
+        # Bench only: webhook contact points are https when registered; the sink is plain http.
+        ContactPoint.objects.bulk_create(
+            [
+                ContactPoint(
+                    person_id=pk,
+                    channel="webhook",
+                    priority=4,
+                    state="verified",
+                    value=f"http://127.0.0.1:{sink.port}/hook/{pk}",
+                    lookup=crypto.blind_index(f"webhook:{pk}"),
+                    verification_method="synthetic",
+                    verified_at=now,
+                    consent_at=now,
+                )
+                for pk in ids
+            ],
+            batch_size=2000,
+        )
+        message = message_create(
+            acting_user=author,
+            kind="notice",
+            people=ids,
+            texts={"en": MessageText("Webhook fan-out", "Bench message.")},
+        )
+        settings.WARDEN_ALERT_EMAIL_URLS, settings.WARDEN_ALERT_WEBHOOK_URLS = [], ["direct:"]
+        figures.hook_expand_s = expand_all()
+        figures.hooks = Delivery.objects.filter(message=message).count()
+        step(f"handing off {figures.hooks:,} webhooks with {figures.workers} workers")
+        figures.hook_handoff_s = run_workers(figures.workers, tmp, message, WEBHOOK_URLS="direct:")
+        figures.hook_received = sink.received
+        figures.hook_latency = latency(message)
+        step("raw HTTP client")
+        signer = WebhookTransport("direct:", name="bench", timeout=20, concurrency=1).signer
+        bodies = []
+        for out in samples(message, "webhook", SAMPLE):
+            body = json.dumps(out.data, ensure_ascii=False, separators=(",", ":"))
+            webhook_id = f"delivery_{out.delivery_id}"
+            headers = {
+                "Content-Type": "application/json",
+                "webhook-id": webhook_id,
+                "webhook-timestamp": str(int(now.timestamp())),
+                "webhook-signature": signer.sign(webhook_id, now, body),
+            }
+            bodies.append((body.encode(), headers))
+        figures.hook_blaster_s, _sent = _in_processes(
+            figures.workers, blast_webhooks, figures.hooks, sink.port, bodies, figures.concurrency
+        )
+    finally:
+        sink.stop()
+
+
+def measure_peer(figures: Figures, message: Any, sink: SmtpSink, tmp: Path) -> None:
+    """django-post-office: queue the same emails (send_many), then send them all."""
+    from django.db import connections
+    from post_office import mail
+    from post_office.models import STATUS, Email
+
+    logging.getLogger("post_office").setLevel(logging.WARNING)
+
+    from warden.alerting.models import Delivery
+    from warden.alerting.transports.email import DELIVERY_HEADER
+
+    step(f"django-post-office: queueing {figures.deliveries:,} emails")
+    last = 0
+    while True:
+        ids = list(
+            Delivery.objects.filter(message=message, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:PEER_CHUNK]
+        )
+        if not ids:
+            break
+        last = ids[-1]
+        batch = [
+            {
+                "recipients": [out.address],
+                "sender": SENDER,
+                "subject": out.subject,
+                "message": out.text,
+                "html_message": out.html,
+                "headers": {DELIVERY_HEADER: str(out.delivery_id)},
+                "priority": "high",
+            }
+            for out in samples_of(message, ids)
+        ]
+        started = time.perf_counter()
+        mail.send_many(batch)
+        figures.peer_enqueue_s += time.perf_counter() - started
+    step(f"django-post-office: sending with {figures.workers} processes")
+    connections.close_all()
+    before = sink.count()
+    started = time.perf_counter()
+    mail.send_queued_mail_until_done(lockfile=str(tmp / "post_office"), processes=figures.workers)
+    figures.peer_send_s = time.perf_counter() - started
+    figures.peer_sink_count = sink.count() - before
+    figures.peer_sent = Email.objects.filter(status=STATUS.sent).count()
+
+
+def samples_of(message: Any, ids: list[int]) -> list[Any]:
+    from warden.alerting import queue
+    from warden.alerting.render import Recipient, Renderer
+
+    renderer = Renderer(message)
+    return [
+        renderer.outgoing(Recipient(c.delivery_id, c.channel, c.language, c.address, c.name))
+        for c in queue.load(ids)
+    ]
+
+
+def measure(args: argparse.Namespace, tmp: Path, sink: SmtpSink) -> Figures:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import translation
+
+    translation.activate("en")
+    call_command("migrate", verbosity=0)
+    figures = Figures(
+        vendor=connection.vendor,
+        people=args.people,
+        workers=args.workers,
+        batch=settings.WARDEN_ALERT_BATCH,
+        sink=sink.name,
+        concurrency=settings.WARDEN_ALERT_CONCURRENCY,
+    )
+    step(f"seeding {args.people:,} people on {connection.vendor}")
+    figures.seed_s = seed(args.people)
+    author, approver = staff()
+    message = measure_email(figures, sink, tmp, author, approver)
+    if args.webhooks:
+        measure_webhooks(figures, min(args.webhooks, args.people), tmp, author)
+    report(figures)
+    if not args.skip_peer:
+        measure_peer(figures, message, sink, tmp)
+    return figures
+
+
+# --- Report ----------------------------------------------------------------------------
+
+
+def _row(name: str, ours: float, ceiling: float, target: str, unit: str = "s") -> str:
+    share = f"{ceiling / ours:6.0%}" if ours and ceiling else "     -"
+    return f"  {name:34}{ours:>10.1f} {unit}{ceiling:>10.1f} {unit}  {share}   {target}"
+
+
+def report(f: Figures) -> None:
+    print(
+        f"\nfan-out on {f.vendor}: {f.people:,} people in Turkey seeded in {f.seed_s:.1f} s; "
+        f"{f.deliveries:,} email deliveries; sink: {f.sink}"
+    )
+    print(
+        f"  {f.workers} worker processes, ALERT_BATCH={f.batch}, "
+        f"ALERT_CONCURRENCY={f.concurrency} connections per process"
+    )
+    print(f"  {'':34}{'warden':>12}{'ceiling':>12}  {'share':>6}   target")
+    print(_row("create deliveries (vs raw insert)", f.expand_s, f.insert_s, ">= 50 %"))
+    print(_row("hand off by SMTP (vs raw client)", f.handoff_s, f.blaster_s, ">= 70 %"))
+    rate = f.deliveries / f.handoff_s if f.handoff_s else 0
+    ceiling_rate = f.deliveries / f.blaster_s if f.blaster_s else 0
+    print(f"  {'  deliveries per second':34}{rate:>12,.0f}{ceiling_rate:>12,.0f}")
+    print(
+        f"  states after hand-off: {f.states}; the sink counted {f.sink_count:,} "
+        f"(raw client: {f.blaster_count:,})"
+    )
+    p50, p95, top = f.latency
+    print(f"  latency, publication to hand-off: p50 {p50:.1f} s, p95 {p95:.1f} s, max {top:.1f} s")
+    print(
+        f"  publication to last hand-off: {f.publish_to_last_s:.1f} s "
+        f"(create {f.expand_s:.1f} s + hand off {f.handoff_s:.1f} s)"
+    )
+    if f.deliveries:
+        million = f.publish_to_last_s / f.deliveries * 1_000_000
+        print(f"  at this rate 1,000,000 deliveries take {million / 60:.1f} min (target < 10 min)")
+    if f.hooks:
+        print(_row(f"webhooks: create {f.hooks:,}", f.hook_expand_s, 0.0, ""))
+        print(
+            _row(
+                "webhooks: hand off (vs raw client)", f.hook_handoff_s, f.hook_blaster_s, ">= 70 %"
+            )
+        )
+        p50, p95, top = f.hook_latency
+        print(
+            f"  webhook sink received {f.hook_received:,}; latency p50 {p50:.1f} s, "
+            f"p95 {p95:.1f} s, max {top:.1f} s"
+        )
+
+
+def report_peer(f: Figures) -> None:
+    if f.peer_send_s:
+        total = f.peer_enqueue_s + f.peer_send_s
+        ours = f.expand_s + f.handoff_s
+        print(
+            f"  peer django-post-office, {f.peer_sent:,} sent (sink counted {f.peer_sink_count:,}):"
+        )
+        print(
+            f"    queue {f.peer_enqueue_s:.1f} s (warden creates in {f.expand_s:.1f} s), "
+            f"send {f.peer_send_s:.1f} s (warden {f.handoff_s:.1f} s), "
+            f"total {total:.1f} s = {total / ours:.1f}x warden's {ours:.1f} s"
+        )
+
+
+# --- Main ------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--million", action="store_true", help="1,000,000 people")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument(
+        "--webhooks",
+        type=int,
+        default=20_000,
+        help="people given a webhook too, for the webhook hand-off (0: skip)",
+    )
+    parser.add_argument(
+        "--postgres", action="store_true", help="start a throw-away PostgreSQL cluster"
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="a PostgreSQL server to create a scratch database on",
+    )
+    parser.add_argument("--skip-peer", action="store_true", help="skip django-post-office")
+    args = parser.parse_args()
+    if args.million:
+        args.people = 1_000_000
+    sys.path.insert(0, str(ROOT))
+    with contextlib.ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="warden-fanout-")))
+        sink = SmtpSink(tmp).start()
+        stack.callback(sink.stop)
+        server = args.database_url
+        if args.postgres and not server:
+            cluster = Cluster()
+            server = cluster.start()
+            stack.callback(cluster.stop)
+        env = {
+            "WARDEN_DATA_DIR": str(tmp),
+            "DJANGO_SETTINGS_MODULE": "bench.settings_fanout",
+            "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
+            "SMS_URLS": "",
+            "MESSAGING_URLS": "",
+            "WEBHOOK_URLS": "",
+            "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        }
+        if server:
+            env["DATABASE_URL"] = stack.enter_context(scratch_database(server))
+        else:
+            env["DATABASE_URL"] = ""
+            env["SQLITE_PATH"] = str(tmp / "fanout.sqlite3")
+        os.environ.update(env)
+        report_peer(measure(args, tmp, sink))
+
+
+if __name__ == "__main__":
+    main()
