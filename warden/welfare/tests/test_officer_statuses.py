@@ -48,7 +48,8 @@ def test_pfif_says_believed_missing_and_dead_for_an_officers_finding(turkey, dav
     officer_answer_record(acting_user=dave, person=dana, status="missing")
     officer_answer_record(acting_user=dave, person=eli, status="deceased")
     response = verified_client(dave).post(f"/console/welfare/rounds/{checkin.pk}/export/pfif/")
-    root = etree.fromstring(b"".join(response.streaming_content))
+    assert response.status_code == 200
+    root = etree.fromstring(response.getvalue())
     statuses = {
         person.findtext("pfif:given_name", namespaces=NS): person.findtext(
             "pfif:note/pfif:status", namespaces=NS
