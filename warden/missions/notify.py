@@ -8,7 +8,9 @@ for reporting their departure.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -20,6 +22,9 @@ from warden.alerting.services import MessageText, message_create
 from warden.missions import links, rules
 from warden.missions.models import PostDecision, PostStatus, StaffMember, TripwireHit
 from warden.missions.services.departures import staff_in_scope
+
+if TYPE_CHECKING:
+    from warden.welfare.models import CheckInRound
 
 KIND = Message.Kind.DRAWDOWN
 URGENT = Message.Priority.URGENT
@@ -102,13 +107,25 @@ def remind_staff(decision: PostDecision, *, acting_user: User) -> int:
     return _send(acting_user=acting_user, staff=staff, decision=decision, reminder=True)
 
 
-def open_staff_round(decision: PostDecision) -> None:
-    """Open a staff check-in round with the drawdown order.
+def open_staff_round(decision: PostDecision) -> CheckInRound | None:
+    """Open a check-in round for everyone the drawdown order covers, so that the crisis
+    cell sees who is safe and who needs help as they leave. Deadline, reminders and the
+    cascade to each person's next contact point come from the CHECKIN_* settings."""
+    from warden.welfare.services import default_details, round_open
 
-    A hook for the check-in capability, which does not exist yet: when it does, this opens
-    a round for ``affected_staff(decision)`` tied to ``missions.decision:<pk>``, so that the
-    crisis cell sees who has answered. Until then it does nothing.
-    """
+    people = sorted({member.person_id for member in affected_staff(decision)})
+    if not people:
+        return None
+    post = decision.post
+    details = default_details(post.country, languages=["en", "he"])
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Staff check-in: %(post)s") % {"post": post.name}
+    return round_open(
+        acting_user=None,
+        details=dataclasses.replace(details, title=title),
+        people=people,
+        country=post.country,
+    )
 
 
 def _committee(hit: TripwireHit) -> list[StaffMember]:

@@ -254,6 +254,15 @@ def test_an_ordered_departure_moves_the_people_in_scope_and_messages_each(
     assert set(message.texts) == {"en", "he"}
     events = DepartureEvent.objects.filter(decision=decision)
     assert events.count() == 2 and {e.channel for e in events} == {"decision"}
+    # A staff check-in round opens with the order, for exactly the people it covers.
+    from warden.welfare.models import CheckInRound
+
+    checkin = CheckInRound.objects.get(people__isnull=False)
+    assert sorted(checkin.people or []) == sorted(
+        [staff["officer"].person_id, staff["spouse"].person_id]
+    )
+    assert (checkin.country_id, checkin.title) == ("TR", "Staff check-in: Embassy in Ankara")
+    assert checkin.members.count() == 2
 
 
 def test_stepping_down_puts_those_who_had_not_left_back_at_post(erin, bob, ankara, staff, level):
