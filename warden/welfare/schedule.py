@@ -122,9 +122,12 @@ def editions_to_open(now: datetime | None = None) -> list[Message]:
         return []
     since = (now or timezone.now()) - AUTO_OPEN_WITHIN
     opened = CheckInRound.objects.filter(edition__isnull=False).values("edition_id")
-    # A country with an open round already is being asked: a level change does not
-    # start a second round there.
-    asking = CheckInRound.objects.filter(state=CheckInRound.State.OPEN).values("country_id")
+    # A country with an open round for everyone there is being asked already: a level
+    # change does not start a second one. Rounds for a list of people (a post's staff
+    # during a drawdown) do not count: the rest of the country is not being asked.
+    asking = CheckInRound.objects.filter(state=CheckInRound.State.OPEN, people__isnull=True).values(
+        "country_id"
+    )
     messages = (
         Message.objects.filter(
             kind=Message.Kind.ADVISORY,
