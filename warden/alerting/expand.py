@@ -61,11 +61,15 @@ def next_page(message: Message, *, page: int = PAGE) -> list[int]:
         )
         return list(ids)
     if message.people is not None:
-        chosen = [pk for pk in message.people if pk > after][: page * 2]
-        people = Person.objects.filter(pk__in=chosen)
+        # Skipping people who were deleted, or (an exercise) who do not take part, must not
+        # end the expansion early: the page is taken from everyone left after the cursor.
+        remaining = [pk for pk in message.people if pk > after]
+        if not remaining:
+            return []
+        people = Person.objects.filter(pk__in=people_audience.id_set(remaining))
         if message.is_exercise:
             people = people.filter(exercise_participant=True)
-        return sorted(people.values_list("pk", flat=True))[:page]
+        return list(people.order_by("pk").values_list("pk", flat=True)[:page])
     area = area_lookup(message.area_code)
     if area is None:
         raise AreaGone(message.area_code)
