@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string, select_template
+from django.template.loader import select_template
 from django.utils import translation
 
 from warden.alerting import sms
@@ -121,22 +121,22 @@ class Renderer:
                 page = _template(kind, "email.html").render(context)
             return Parts(subject, text, page)
 
-    def answer_urls(self, token: str) -> dict[str | None, str]:
-        """The answer page (key None) and each answer's URL for ``token``: reversed once per
-        active language, not for every delivery."""
-        key = translation.get_language()
-        urls = self.urls.get(key)
+    def answer_urls(self, token: str, language: str) -> dict[str | None, str]:
+        """The answer page (key None) and each answer's URL for ``token``, in the message's
+        ``language`` (its URL prefix): reversed once per language, not for every delivery."""
+        urls = self.urls.get(language)
         if urls is None:
-            urls = self.urls[key] = {
-                answer: answer_url(SLOT, answer) for answer in (None, *ANSWERS)
-            }
+            with translation.override(language):
+                urls = self.urls[language] = {
+                    answer: answer_url(SLOT, answer) for answer in (None, *ANSWERS)
+                }
         return {answer: url.replace(SLOT, token) for answer, url in urls.items()}
 
     def outgoing(self, recipient: Recipient) -> Outgoing:
         language = self.language_for(recipient.language)
         parts = self.parts(language, recipient.channel)
         token = answer_token(recipient.delivery_id) if self.message.answers else ""
-        urls = self.answer_urls(token) if token else {}
+        urls = self.answer_urls(token, language) if token else {}
         name = recipient.name or ""
 
         def fill(template: str, *, escape: bool = False) -> str:
@@ -160,7 +160,7 @@ class Renderer:
             )  # fmt: skip
         data: dict[str, Any] = {}
         if recipient.channel == Channel.WEBHOOK:
-            data = self.webhook_data(recipient, language, token)
+            data = self.webhook_data(recipient, language, fill(parts.subject), urls)
         return Outgoing(
             recipient.delivery_id,
             self.message.pk,
@@ -174,7 +174,11 @@ class Renderer:
             data=data,
         )
 
-    def webhook_data(self, recipient: Recipient, language: str, token: str) -> dict[str, Any]:
+    def webhook_data(
+        self, recipient: Recipient, language: str, title: str, urls: dict[str | None, str]
+    ) -> dict[str, Any]:
+        """The JSON posted to a webhook; ``title`` is the rendered subject, so an exercise
+        or a correction says so there too."""
         text = self.message.texts[language]
         return {
             "type": "warden.message",
@@ -185,17 +189,13 @@ class Renderer:
             "corrects": self.message.corrects_id,
             "area": self.message.area_code,
             "language": language,
-            "title": text["title"],
+            "title": title,
             "body": text["body"],
             "url": text.get("url", ""),
-            "answers": {a: self.answer_urls(token)[a] for a in ANSWERS} if token else {},
+            "answers": {answer: urls[answer] for answer in ANSWERS} if urls else {},
         }
 
 
 def preview(message: Message, language: str, channel: str, *, name: str = "Dana") -> Outgoing:
     """The message as one person would get it (console preview; no delivery yet)."""
     return Renderer(message).outgoing(Recipient(0, channel, language, "", name))
-
-
-def render_page(template: str, context: dict[str, Any]) -> str:
-    return render_to_string(template, context)

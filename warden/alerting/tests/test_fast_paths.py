@@ -60,9 +60,16 @@ def test_answer_urls_reversed_once_match_reverse(turkey, alice, bob, language):
     renderer = Renderer(Message.objects.get())
     token = answer_token(123456)
     with translation.override(language):
-        urls = renderer.answer_urls(token)
+        urls = renderer.answer_urls(token, language)
         assert urls[None] == answer_url(token)
         for answer in ANSWERS:
             assert urls[answer] == answer_url(token, answer)
         out = renderer.outgoing(Recipient(123456, "email", language, "d@example.org", "Dana"))
         assert answer_url(token, "safe") in out.text
+        expected = answer_url(token, "safe")
+    # The worker renders in whatever language it runs in: the links follow the recipient's.
+    other = "he" if language == "en" else "en"
+    with translation.override(other):
+        fresh = Renderer(Message.objects.get())
+        out = fresh.outgoing(Recipient(123456, "email", language, "d@example.org", "Dana"))
+    assert expected in out.text

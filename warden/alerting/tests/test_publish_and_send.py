@@ -144,3 +144,39 @@ def test_a_preference_sends_only_to_each_persons_nth_contact_point(alice):
     # Eli has no second contact point; Dana's second is her phone.
     seconds = Delivery.objects.filter(message=second)
     assert list(seconds.values_list("person_id", "channel")) == [(dana.pk, "sms")]
+
+
+def test_a_list_of_people_is_expanded_past_those_who_do_not_take_part(alice):
+    from warden.alerting import expand
+    from warden.alerting.services import MessageText, message_create
+
+    outsiders = [present(f"Out{i}", email=f"out{i}@example.org") for i in range(3)]
+    player = present("Player", email="player@example.org", exercise=True)
+    message = message_create(
+        acting_user=alice,
+        kind="notice",
+        texts={"en": MessageText("Drill", "This is a drill.")},
+        people=[p.pk for p in [*outsiders, player]],
+        exercise=True,
+    )
+    # One person a page: the three who do not take part come first and must be skipped.
+    assert expand.next_page(message, page=1) == [player.pk]
+    expand_all()
+    assert list(Delivery.objects.values_list("person_id", flat=True)) == [player.pk]
+
+
+def test_webhooks_of_an_exercise_say_so_in_their_title(turkey, alice, bob):
+    from warden.advisories import services
+    from warden.alerting.render import Recipient, Renderer
+    from warden.test import content
+
+    edition = services.edition_draft(
+        acting_user=alice, country=turkey, content=content(4), is_exercise=True
+    )
+    services.edition_submit(acting_user=alice, edition=edition)
+    services.edition_publish(acting_user=bob, edition=edition)
+    renderer = Renderer(Message.objects.get())
+    out = renderer.outgoing(Recipient(7, "webhook", "en", "https://hooks.example.org/", "Dana"))
+    assert out.data["exercise"] is True
+    assert out.data["title"].startswith("EXERCISE")
+    assert set(out.data["answers"]) == {"safe", "needs_help", "left"}
