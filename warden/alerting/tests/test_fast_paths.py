@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 
 import pytest
 from django.utils import translation
@@ -65,11 +66,12 @@ def test_answer_urls_reversed_once_match_reverse(turkey, alice, bob, language):
         for answer in ANSWERS:
             assert urls[answer] == answer_url(token, answer)
         out = renderer.outgoing(Recipient(123456, "email", language, "d@example.org", "Dana"))
-        assert answer_url(token, "safe") in out.text
-        expected = answer_url(token, "safe")
+        # outgoing() signs its own token, whose timestamp may fall in the next second.
+        expected = re.compile(re.escape(answer_url("TOKEN", "safe")).replace("TOKEN", r"[\w:-]+"))
+        assert expected.search(out.text)
     # The worker renders in whatever language it runs in: the links follow the recipient's.
     other = "he" if language == "en" else "en"
     with translation.override(other):
         fresh = Renderer(Message.objects.get())
         out = fresh.outgoing(Recipient(123456, "email", language, "d@example.org", "Dana"))
-    assert expected in out.text
+    assert expected.search(out.text)
