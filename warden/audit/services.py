@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,18 @@ def _lock_head() -> AuditChainHead:
     return head
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One audit event to append (``record_many``): what ``record`` takes, as a value."""
+
+    action: str
+    obj: models.Model | None = None
+    actor: User | AnonymousUser | None = None
+    summary: str = ""
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
 def record(
     *,
     actor: User | AnonymousUser | None,
@@ -62,32 +74,46 @@ def record(
 
     Never pass personal data (names, emails, phone numbers) in ``summary``/``before``/``after``.
     """
+    return record_many([Entry(action, obj, actor, summary, before, after)])[0]
+
+
+def record_many(entries: Sequence[Entry]) -> list[AuditEvent]:
+    """Append several audit events, in order, in the caller's transaction: the chain's head
+    is locked once and the rows go in with one insert (a batch of answers, for instance)."""
+    if not entries:
+        return []
     origin = current_origin()
-    user = actor if actor is not None and actor.is_authenticated else None
     with transaction.atomic():
         head = _lock_head()
-        event = AuditEvent(
-            occurred_at=timezone.now(),
-            actor_id=user.pk if user is not None else None,
-            actor_name=user.get_username() if user is not None else origin.channel,
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            object_repr=str(obj)[:200] if obj is not None else "",
-            summary=summary,
-            before=before,
-            after=after,
-            source_ip=origin.source_ip,
-            channel=origin.channel,
-            request_id=origin.request_id,
-            prev_hash=head.last_hash,
-        )
-        event.hash = event_hash(event)
-        event.save()
+        previous = head.last_hash
+        events = []
+        for entry in entries:
+            actor = entry.actor
+            user = actor if actor is not None and actor.is_authenticated else None
+            obj = entry.obj
+            event = AuditEvent(
+                occurred_at=timezone.now(),
+                actor_id=user.pk if user is not None else None,
+                actor_name=user.get_username() if user is not None else origin.channel,
+                action=entry.action,
+                object_type=obj._meta.label_lower if obj is not None else "",
+                object_id=str(obj.pk) if obj is not None else "",
+                object_repr=str(obj)[:200] if obj is not None else "",
+                summary=entry.summary,
+                before=entry.before,
+                after=entry.after,
+                source_ip=origin.source_ip,
+                channel=origin.channel,
+                request_id=origin.request_id,
+                prev_hash=previous,
+            )
+            event.hash = previous = event_hash(event)
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
         AuditChainHead.objects.filter(pk=head.pk).update(
-            last_hash=event.hash, last_event_id=event.pk
+            last_hash=previous, last_event_id=events[-1].pk
         )
-    return event
+    return events
 
 
 @dataclass(frozen=True)
