@@ -342,3 +342,33 @@ class StaffScope(models.Model):
 
     def __str__(self) -> str:
         return f"Welfare scope of user #{self.user_id}"
+
+class RoundTally(models.Model):
+    """Running totals of a round's members by status and reached, kept by triggers on
+    ``RoundMember`` in the database itself, so that every write (ORM, COPY, raw SQL,
+    cascading deletes) keeps them exact and the dashboard reads a handful of rows
+    (docs/decisions/0012-round-tallies.md).
+
+    A round's count for a (status, reached) pair is the sum of ``n`` over its rows. On
+    PostgreSQL each statement that writes members adds rows of deltas, which the worker
+    folds together (``warden.welfare.tally.compact``); SQLite keeps one row per pair.
+    """
+
+    # No constraint and no cascade from Django: a trigger on the round's delete removes its
+    # rows, whichever way the round goes.
+    round = models.ForeignKey(
+        CheckInRound,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, blank=True, default="")
+    reached = models.BooleanField(default=False)
+    n = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "status", "reached"], name="round_tally_key")]
+
+    def __str__(self) -> str:
+        return f"Round tally #{self.pk} (round #{self.round_id})"

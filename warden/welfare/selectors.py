@@ -1,6 +1,7 @@
 """Reads for the welfare dashboard: a round's counts, by area and by city, answers over time,
-and the case queue. Counts are aggregates over ``RoundMember`` (one index per round);
-positions are never given person by person, only as counts per city."""
+and the case queue. A round's counts are its running totals (``RoundTally``); the breakdowns
+are aggregates over ``RoundMember`` (one index per round); positions are never given person
+by person, only as counts per city."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from warden.geo.models import Subdivision
 from warden.geo.selectors import city_get
 from warden.people.selectors import audience_count
+from warden.welfare import tally
 from warden.welfare.models import OFFICER_ONLY, Case, CheckInRound, RoundMember, Status
 from warden.welfare.scope import visible_cases, visible_rounds
 
@@ -61,15 +63,10 @@ def _counts(rows: list[tuple[str, int, int]]) -> Counts:
 
 
 def round_counts(checkin: CheckInRound | int) -> Counts:
-    """One aggregate over the round's members (index ``round_member_counts``)."""
+    """The round's running totals (``RoundTally``, kept by the database's triggers): a few
+    rows whatever the round's size."""
     pk = checkin if isinstance(checkin, int) else checkin.pk
-    rows = (
-        RoundMember.objects.filter(round_id=pk)
-        .values_list("status")
-        .annotate(n=Count("*"), reached=Count("reached_at"))
-        .order_by()
-    )
-    return _counts([(status, n, r) for status, n, r in rows])
+    return _counts([(status, n, n if reached else 0) for status, reached, n in tally.totals(pk)])
 
 
 Groups = dict[Any, list[tuple[str, int, int]]]
