@@ -13,11 +13,13 @@ In a throw-away SQLite file and, when a PostgreSQL URL is given (``--postgres UR
    - ``round_counts`` (the dashboard's figures: audience, reached, safe, needs help, left,
      no answer), the target being under 200 ms;
    - the whole live JSON (counts, areas, cities, answers over time);
-4. sends ``--answers`` one-click answers from a second process: the POST of each answer
-   link's confirmation page through the whole Django stack (``/answer/<token>/safe/``), one
-   transaction each; meanwhile this process polls the counts once a second, as an open
-   dashboard does. Prints answers per second (target: 500 or more on PostgreSQL) and the
-   counts' latency during ingestion.
+4. sends ``--answers`` one-click answers from ``--processes`` other processes: the POST of
+   each answer link's confirmation page through the whole Django stack
+   (``/answer/<token>/safe/``), which takes the answer into the inbox; meanwhile one more
+   process runs the worker's step that records them (``answers_apply``, batches of
+   ``ANSWER_BATCH``) and this one polls the counts once a second, as an open dashboard
+   does. Prints answers taken per second (target: 500 or more on PostgreSQL), how soon all
+   of them were recorded (counted on the dashboard), and the counts' latency meanwhile.
 
     python bench/checkins.py [--members 1000000] [--answers 10000] [--runs 5]
                              [--postgres postgres://warden@127.0.0.1:54329/warden]
@@ -214,6 +216,10 @@ def _ingest(tokens: Path, checkin: Any, processes: int) -> tuple[dict[str, Any],
 
     paths = tokens.read_text().split()
     files = []
+    recorder = subprocess.Popen(
+        [sys.executable, __file__, "--record", str(len(paths))],
+        env=os.environ.copy(), cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
     for index in range(processes):
         part = tokens.with_name(f"tokens-{index}.txt")
         part.write_text("\n".join(paths[index::processes]))
@@ -232,7 +238,14 @@ def _ingest(tokens: Path, checkin: Any, processes: int) -> tuple[dict[str, Any],
         round_counts(checkin)
         latencies.append((time.perf_counter() - clock) * 1000)
         time.sleep(1.0)
+    taken_wall = time.perf_counter() - started
+    while recorder.poll() is None:
+        time.sleep(0.05)
     wall = time.perf_counter() - started
+    out, _err = recorder.communicate()
+    if recorder.returncode:
+        raise SystemExit(f"the recording process failed ({recorder.returncode})")
+    recording = json.loads(out.strip().splitlines()[-1])
     results = []
     for process in running:
         out, _err = process.communicate()
@@ -248,7 +261,9 @@ def _ingest(tokens: Path, checkin: Any, processes: int) -> tuple[dict[str, Any],
     }
     ingest = {
         "processes": processes, "recorded": recorded, "seconds": busy,
-        "per_second": recorded / busy, "wall_s": wall,
+        "per_second": recorded / busy, "taken_wall_s": taken_wall, "wall_s": wall,
+        "recorded_after_s": wall - taken_wall, "batches": recording["batches"],
+        "record_busy_s": recording["busy_s"],
     }  # fmt: skip
     return ingest, during
 
@@ -274,6 +289,30 @@ def ingest(tokens: Path) -> dict[str, Any]:
     return {"recorded": recorded, "seconds": seconds, "per_second": recorded / seconds}
 
 
+def record(expected: int) -> dict[str, Any]:
+    """The worker's part: record waiting answers in batches until ``expected`` are in (or,
+    when some were refused, until nothing has come for ten seconds)."""
+    import django
+
+    django.setup()
+    from warden.welfare.services.inbox import answers_apply
+
+    recorded = batches = 0
+    busy = 0.0
+    idle_since = time.monotonic()
+    while recorded < expected and time.monotonic() - idle_since < 10:
+        clock = time.perf_counter()
+        applied = answers_apply()
+        if applied:
+            busy += time.perf_counter() - clock
+            recorded += applied
+            batches += 1
+            idle_since = time.monotonic()
+        else:
+            time.sleep(0.02)
+    return {"recorded": recorded, "batches": batches, "busy_s": busy}
+
+
 def run_child(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", "--members", str(args.members),
                "--answers", str(args.answers), "--runs", str(args.runs),
@@ -295,9 +334,13 @@ def report(f: dict[str, Any]) -> None:
           f"no answer {c['no_answer']:,}, reached {c['reached']:,}")  # fmt: skip
     print(f"  dashboard counts: {f['counts_ms']:.1f} ms (median; target < 200 ms)")
     print(f"  whole live JSON (counts, areas, cities, series): {f['live_ms']:.1f} ms")
-    print(f"  one-click answers from {i['processes']} other process(es): {i['recorded']:,} in "
-          f"{i['seconds']:.1f} s = {i['per_second']:,.0f}/s "
+    print(f"  one-click answers taken from {i['processes']} other process(es): "
+          f"{i['recorded']:,} in {i['seconds']:.1f} s = {i['per_second']:,.0f}/s "
           "(target >= 500/s on PostgreSQL)")  # fmt: skip
+    print(f"  all recorded (on the dashboard) {i['wall_s']:.1f} s after the first was sent, "
+          f"{i['recorded_after_s']:.1f} s after the last; the worker's step was busy "
+          f"{i['record_busy_s']:.1f} s over {i['batches']} batches = "
+          f"{i['recorded'] / i['record_busy_s']:,.0f} answers/s")  # fmt: skip
     print(f"  counts meanwhile: median {d['median']:.1f} ms, max {d['max']:.1f} ms "
           f"over {d['polls']} polls")  # fmt: skip
 
@@ -312,9 +355,13 @@ def main() -> None:
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--ingest", help=argparse.SUPPRESS)
+    parser.add_argument("--record", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ingest:
         print(json.dumps(ingest(Path(args.ingest))))
+        return
+    if args.record is not None:
+        print(json.dumps(record(args.record)))
         return
     if args.child:
         print(json.dumps(measure(args.members, args.answers, args.runs, args.processes)))

@@ -319,6 +319,9 @@ WARDEN_CHECKIN_DEADLINE_HOURS = envint("CHECKIN_DEADLINE_HOURS", 24)
 WARDEN_CHECKIN_REMINDER_MINUTES = envlist("CHECKIN_REMINDER_MINUTES", ["240", "720"])
 WARDEN_CHECKIN_CASCADE_MINUTES = envint("CHECKIN_CASCADE_MINUTES", 60)
 WARDEN_CHECKIN_INTERVAL = envint("CHECKIN_INTERVAL", 15)
+# Answers from links, the API and SMS replies wait in an inbox; the worker records up to
+# this many per transaction.
+WARDEN_ANSWER_BATCH = envint("ANSWER_BATCH", 500)
 
 LOGGING = {
     "version": 1,

@@ -134,3 +134,14 @@ def publish(country: Any, level: int, *, author: User, approver: User, **overrid
     )
     services.edition_submit(acting_user=author, edition=edition)
     return services.edition_publish(acting_user=approver, edition=edition)
+
+
+def record_answers() -> int:
+    """Record every answer waiting in the welfare inbox, as the worker would; returns how
+    many were recorded."""
+    from warden.welfare.services.inbox import answers_apply
+
+    recorded = 0
+    while applied := answers_apply():
+        recorded += applied
+    return recorded

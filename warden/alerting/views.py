@@ -1,23 +1,23 @@
 """Public pages behind the answer links: no sign-in, the signed token is the credential.
 
 Opening a link never records an answer by itself: mail security scanners fetch every link
-in a message. The page asks for one click (and an optional note); the POST records it.
+in a message. The page asks for one click (and an optional note); the POST takes the answer
+(``welfare.services.inbox``).
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from warden.alerting.links import ANSWERS, delivery_for_token
-from warden.alerting.models import Delivery, Message
+from warden.alerting.links import ANSWERS
 from warden.geo.models import Country
 from warden.welfare.models import Status, WelfareEvent
-from warden.welfare.services import NOTE_MAX, answer_record
+from warden.welfare.services import NOTE_MAX
+from warden.welfare.services.inbox import AnswerTarget, LinkRefused, answer_take, answer_target
 
 
 class AnswerForm(forms.Form):
@@ -34,19 +34,27 @@ class AnswerForm(forms.Form):
     )
 
 
-def _delivery(token: str) -> tuple[Delivery | None, str]:
+REFUSALS = {
+    LinkRefused.EXPIRED: gettext_lazy(
+        "This link has expired. Reply to the latest message, or call us."
+    ),
+    LinkRefused.INVALID: gettext_lazy(
+        "This link is not valid. Use the link exactly as it came in the message."
+    ),
+    LinkRefused.GONE: gettext_lazy(
+        "This link is no longer valid: the registration it was for was deleted."
+    ),
+    LinkRefused.CANCELLED: gettext_lazy(
+        "The message with this link was cancelled; no answer is needed to it."
+    ),
+}
+
+
+def _target(token: str) -> tuple[AnswerTarget | None, str]:
     try:
-        pk = delivery_for_token(token)
-    except signing.SignatureExpired:
-        return None, _("This link has expired. Reply to the latest message, or call us.")
-    except (signing.BadSignature, ValueError):
-        return None, _("This link is not valid. Use the link exactly as it came in the message.")
-    delivery = Delivery.objects.select_related("message", "person").filter(pk=pk).first()
-    if delivery is None:
-        return None, _("This link is no longer valid: the registration it was for was deleted.")
-    if delivery.message.state == Message.State.CANCELLED:
-        return None, _("The message with this link was cancelled; no answer is needed to it.")
-    return delivery, ""
+        return answer_target(token), ""
+    except LinkRefused as refused:
+        return None, str(REFUSALS[refused.reason])
 
 
 def _refused(request: HttpRequest, error: str) -> HttpResponse:
@@ -55,41 +63,38 @@ def _refused(request: HttpRequest, error: str) -> HttpResponse:
 
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """The three answers as buttons."""
-    delivery, error = _delivery(token)
-    if delivery is None:
+    target, error = _target(token)
+    if target is None:
         return _refused(request, error)
     return render(
         request,
         "alerting/answer.html",
-        {"token": token, "choices": Status.choices, "message": delivery.message},
+        {"token": token, "choices": Status.choices, "is_exercise": target.is_exercise},
     )
 
 
 def answer_choice(request: HttpRequest, token: str, answer: str) -> HttpResponse:
-    """One answer: confirm with one click (GET), recorded on POST."""
+    """One answer: confirm with one click (GET); the POST puts it in the inbox, from which
+    the worker records it within a pass."""
     if answer not in ANSWERS:
         return _refused(request, _("Choose one of the answers in the message."))
-    delivery, error = _delivery(token)
-    if delivery is None:
-        return _refused(request, error)
     form = AnswerForm(request.POST or None)
-    context = {
-        "token": token,
-        "answer": answer,
-        "label": Status(answer).label,
-        "form": form,
-        "message": delivery.message,
-    }
-    if request.method == "POST":
-        if not form.is_valid():
-            return render(request, "alerting/answer_confirm.html", context, status=400)
-        answer_record(
-            person=delivery.person,
-            status=answer,
-            channel=WelfareEvent.Channel.LINK,
-            delivery=delivery,
-            note=form.cleaned_data["note"],
-            left_to=form.cleaned_data["left_to"] if answer == Status.LEFT else None,
-        )
+    context = {"token": token, "answer": answer, "label": Status(answer).label, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer_take(
+                token,
+                status=answer,
+                channel=WelfareEvent.Channel.LINK,
+                note=form.cleaned_data["note"],
+                left_to=form.cleaned_data["left_to"] if answer == Status.LEFT else None,
+            )
+        except LinkRefused as refused:
+            return _refused(request, str(REFUSALS[refused.reason]))
         return render(request, "alerting/answer_done.html", context)
-    return render(request, "alerting/answer_confirm.html", context)
+    target, error = _target(token)
+    if target is None:
+        return _refused(request, error)
+    context["is_exercise"] = target.is_exercise
+    status = 400 if request.method == "POST" else 200
+    return render(request, "alerting/answer_confirm.html", context, status=status)

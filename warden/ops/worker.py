@@ -66,6 +66,13 @@ def _alert_close() -> None:
     close()
 
 
+def welfare_answers() -> bool:
+    """Record a batch of the answers people sent (welfare inbox)."""
+    from warden.welfare.services.inbox import answers_apply
+
+    return answers_apply() > 0
+
+
 def _sweep_interval() -> float:
     return 5.0
 
@@ -109,10 +116,11 @@ def _retention_interval() -> float:
 
 
 # In order of urgency: alerting steps (expand audiences, send deliveries, retry, sweep
-# leases) go before the others.
+# leases) and recording people's answers go before the others.
 STEPS: tuple[Step, ...] = (
     Step("alert_send", alert_send, close=_alert_close),
     Step("alert_expand", alert_expand),
+    Step("welfare_answers", welfare_answers),
     Step("alert_sweep", alert_sweep, interval=_sweep_interval),
     Step("checkins", welfare_steps.checkins, interval=welfare_steps.interval),
     Step("public_snapshots", public_snapshots),

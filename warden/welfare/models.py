@@ -85,6 +85,34 @@ class WelfareEvent(models.Model):
         return f"Welfare event #{self.pk} ({self.status})"
 
 
+class PendingAnswer(models.Model):
+    """A person's answer taken from a link, the API or an SMS reply, waiting for the worker
+    to record it as a WelfareEvent (``welfare.services.inbox``). Rows live for seconds."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    channel = models.CharField(max_length=10, choices=WelfareEvent.Channel.choices)
+    message = models.ForeignKey(
+        "alerting.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    delivery = models.ForeignKey(
+        "alerting.Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = EncryptedTextField(blank=True)
+    place = EncryptedTextField(blank=True)
+    left_to = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # When the person answered: the recorded event keeps this time.
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Pending answer #{self.pk} ({self.status})"
+
+
 class CheckInRound(models.Model):
     """Asking everyone in an area (or a list of people) whether they are safe, with a
     deadline, reminders, and a cascade to each person's next contact point."""
@@ -342,6 +370,7 @@ class StaffScope(models.Model):
 
     def __str__(self) -> str:
         return f"Welfare scope of user #{self.user_id}"
+
 
 class RoundTally(models.Model):
     """Running totals of a round's members by status and reached, kept by triggers on

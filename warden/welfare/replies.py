@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from warden.alerting.models import Delivery
 from warden.people.selectors import person_find
 from warden.welfare.models import Status, WelfareEvent
-from warden.welfare.services import NOTE_MAX, answer_record
+from warden.welfare.services import NOTE_MAX
+from warden.welfare.services.inbox import answer_accept
 
 KEYWORDS = {
     Status.SAFE: {"safe", "ok", "okay", "fine", "בטוח", "בטוחה", "בטוחים", "בסדר", "מוגן", "מוגנת"},
@@ -87,11 +88,12 @@ def handle_sms_reply(sender: str, text: str) -> Reply:
             .order_by("-sent_at", "-id")
             .first()
         )
-        answer_record(
-            person=person,
+        answer_accept(
+            person_id=person.pk,
             status=status,
             channel=WelfareEvent.Channel.SMS,
-            delivery=delivery,
+            delivery_id=delivery.pk if delivery else None,
+            message_id=delivery.message_id if delivery else None,
             note=note,
         )
         if status == Status.NEEDS_HELP:

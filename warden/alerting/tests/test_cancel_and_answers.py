@@ -16,7 +16,7 @@ from warden.alerting.models import Delivery, Message, SandboxMessage
 from warden.alerting.services import MessageText, message_cancel
 from warden.alerting.tests.helpers import expand_all, present, send_all
 from warden.audit.models import AuditEvent
-from warden.test import publish
+from warden.test import publish, record_answers
 from warden.welfare.models import WelfareEvent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]
@@ -102,6 +102,7 @@ def test_the_answer_link_asks_for_one_click_and_records_the_answer(turkey, alice
     assert "I am safe" in page.content.decode()
     done = client.post("/" + path, {"note": "At the hotel"})
     assert done.status_code == 200
+    assert record_answers() == 1
     event = WelfareEvent.objects.get()
     assert (event.status, event.channel, event.delivery_id) == ("safe", "link", delivery.pk)
     assert event.note == "At the hotel"
@@ -182,6 +183,7 @@ def test_sms_replies_record_answers(turkey, alice, bob, sender, text, status, no
     )
     assert response.status_code == 200
     assert response.json()["ok"] is True
+    assert record_answers() == 1
     event = WelfareEvent.objects.get()
     assert (event.status, event.channel, event.note) == (status, "sms", note)
     assert Delivery.objects.get().answered_at is not None

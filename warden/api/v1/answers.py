@@ -1,7 +1,8 @@
 """Answering a check-in from an app: ``POST /answers/{token}`` with the token of the answer
 link in the message ("I am safe", "I need help", "I have left").
 
-The token is the credential, exactly as on the answer page: no sign-in. 404 when it is not
+The token is the credential, exactly as on the answer page: no sign-in. 202 when the answer
+is taken (the worker records it within seconds: welfare.services.inbox), 404 when it is not
 a valid token, 410 when it expired or its message was cancelled, 400 when the body is not
 JSON. Nothing here is cached.
 """
@@ -11,19 +12,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.params import P, PathEx
 
-from warden.alerting.links import delivery_for_token
-from warden.alerting.models import Delivery, Message
 from warden.api.v1.schemas import Error, FieldError, ValidationErrorOut
 from warden.geo.models import Country
 from warden.welfare.models import WelfareEvent
-from warden.welfare.services import answer_record
 from warden.welfare.services.answers import NOTE_MAX, PLACE_MAX
+from warden.welfare.services.inbox import LinkRefused, answer_take, token_delivery
 
 router = Router(tags=["answers"])
 
@@ -44,32 +42,32 @@ class AnswerOut(Schema):
     recorded_at: datetime
 
 
-def _delivery(token: str) -> tuple[Delivery | None, Any]:
-    try:
-        pk = delivery_for_token(token)
-    except signing.SignatureExpired:
-        return None, Status(410, Error(detail="This link has expired."))
-    except (signing.BadSignature, ValueError):
-        return None, Status(404, Error(detail="No answer link has this token."))
-    delivery = Delivery.objects.select_related("message", "person").filter(pk=pk).first()
-    if delivery is None:
-        return None, Status(404, Error(detail="No answer link has this token."))
-    if delivery.message.state == Message.State.CANCELLED:
-        return None, Status(410, Error(detail="The message was cancelled; no answer is needed."))
-    return delivery, None
+REFUSALS = {
+    LinkRefused.EXPIRED: (410, "This link has expired."),
+    LinkRefused.INVALID: (404, "No answer link has this token."),
+    LinkRefused.GONE: (404, "No answer link has this token."),
+    LinkRefused.CANCELLED: (410, "The message was cancelled; no answer is needed."),
+}
+
+
+def _refused(refused: LinkRefused) -> Any:
+    code, detail = REFUSALS[refused.reason]
+    return Status(code, Error(detail=detail))
 
 
 @router.post(
     "/answers/{token}",
-    response={200: AnswerOut, 400: Error, 404: Error, 410: Error, 422: ValidationErrorOut},
+    response={202: AnswerOut, 400: Error, 404: Error, 410: Error, 422: ValidationErrorOut},
     url_name="answer",
     summary="Answer a check-in with the token of an answer link",
 )
 def answer(request: HttpRequest, token: PathEx[str, P(max_length=300)], data: AnswerIn) -> Any:
-    """Records the answer; the latest answer is the person's status."""
-    delivery, refused = _delivery(token)
-    if delivery is None:
-        return refused
+    """Takes the answer (202): it is kept from this moment and recorded within seconds; the
+    latest answer is the person's status."""
+    try:
+        token_delivery(token)
+    except LinkRefused as refused:
+        return _refused(refused)
     left_to = None
     if data.left_to:
         left_to = Country.objects.filter(pk=data.left_to.upper()).first()
@@ -82,16 +80,17 @@ def answer(request: HttpRequest, token: PathEx[str, P(max_length=300)], data: An
                 ),
             )
     try:
-        event = answer_record(
-            person=delivery.person,
+        at = answer_take(
+            token,
             status=data.answer,
             channel=WelfareEvent.Channel.API,
-            delivery=delivery,
             note=data.note,
             place=data.place,
             left_to=left_to,
         )
+    except LinkRefused as refused:
+        return _refused(refused)
     except ValidationError as error:
         detail = "Invalid request. " + "; ".join(error.messages)
         return Status(422, ValidationErrorOut(detail=detail, errors=[]))
-    return AnswerOut(status=event.status, recorded_at=event.at)
+    return Status(202, AnswerOut(status=data.answer, recorded_at=at))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from warden.accounts.roles import authorize
 from warden.alerting.models import Delivery
-from warden.audit.services import record
+from warden.audit.services import Entry, record_many
 from warden.geo.models import Country
 from warden.people.models import Person, Trip
 from warden.people.services import TripDetails, trip_update
@@ -30,10 +30,13 @@ from warden.welfare.scope import check_scope
 from warden.welfare.services.cases import case_open
 
 NOTE_MAX = 2000
+# Answers that need more than a status: a case, or the end of a stay.
+FOLLOW_UP = frozenset({Status.NEEDS_HELP, Status.LEFT, Status.MISSING})
 PLACE_MAX = 200
 
 
-def _check(status: str, channel: str, note: str, place: str, left_to: Country | None) -> None:
+def check_answer(status: str, channel: str, note: str, place: str, left_to: Country | None) -> None:
+    """Raise ``ValidationError`` unless this answer may be recorded."""
     if status not in Status.values:
         raise ValidationError({"status": _("Answer “safe”, “needs help” or “left”.")})
     if status in OFFICER_ONLY and channel != WelfareEvent.Channel.OFFICER:
@@ -67,8 +70,7 @@ def answer_record(
 ) -> WelfareEvent:
     """Record what a person answered (or an officer learned). A delivery's answer marks
     every delivery of that message to the person as answered."""
-    _check(status, channel, note, place, left_to)
-    moment = at or timezone.now()
+    check_answer(status, channel, note, place, left_to)
     event = WelfareEvent.objects.create(
         person=person,
         status=status,
@@ -79,31 +81,44 @@ def answer_record(
         note=note.strip(),
         place=place.strip(),
         left_to=left_to,
-        at=moment,
+        at=at or timezone.now(),
     )
-    if delivery is not None:
+    answer_effects(event, message_country=delivery.message.country_id if delivery else None)
+    record_many([answer_entry(event, author=author)])
+    return event
+
+
+def answer_effects(event: WelfareEvent, *, message_country: str | None) -> None:
+    """What an answer changes besides its event: the deliveries of the message it answers
+    (every one to the person) are answered, the person's memberships of open rounds take the
+    status, "needs help" opens a case and "left" ends the stay. ``message_country`` is the
+    country of the answered message, if any."""
+    if event.message_id is not None:
         Delivery.objects.filter(
-            message_id=delivery.message_id, person=person, answered_at__isnull=True
-        ).update(answered_at=moment)
-    members_mark(person_id=person.pk, status=status, at=moment)
-    if status in (Status.NEEDS_HELP, Status.LEFT, Status.MISSING):
-        _follow_up(event, delivery)
-    # The note and place are personal data: the audit trail says only that there were some.
-    record(
-        actor=author,
+            message_id=event.message_id, person_id=event.person_id, answered_at__isnull=True
+        ).update(answered_at=event.at)
+    members_mark(person_id=event.person_id, status=event.status, at=event.at)
+    if event.status in FOLLOW_UP:
+        answer_follow_up(event, message_country=message_country)
+
+
+def answer_entry(event: WelfareEvent, *, author: User | None) -> Entry:
+    """The audit event of an answer. The note and place are personal data: the audit trail
+    says only that there were some."""
+    return Entry(
         action="welfare.answer",
         obj=event,
+        actor=author,
         after={
-            "person": person.pk,
-            "status": status,
-            "channel": channel,
-            "delivery": delivery.pk if delivery else None,
-            "has_note": bool(note.strip()),
-            "has_place": bool(place.strip()),
-            "left_to": left_to.pk if left_to else None,
+            "person": event.person_id,
+            "status": event.status,
+            "channel": event.channel,
+            "delivery": event.delivery_id,
+            "has_note": bool(event.note),
+            "has_place": bool(event.place),
+            "left_to": event.left_to_id,
         },
     )
-    return event
 
 
 def members_mark(*, person_id: int, status: str, at: datetime) -> int:
@@ -125,11 +140,12 @@ def _open_rounds(person_id: int) -> list[CheckInRound]:
     )
 
 
-def _follow_up(event: WelfareEvent, delivery: Delivery | None) -> None:
+def answer_follow_up(event: WelfareEvent, *, message_country: str | None) -> None:
+    """A case for "needs help" (or an officer's "missing"); for "left", the stay ends."""
     rounds = _open_rounds(event.person_id)
     countries = {r.country_id for r in rounds}
-    if delivery is not None and delivery.message.country_id:
-        countries.add(delivery.message.country_id)
+    if message_country:
+        countries.add(message_country)
     if event.status in (Status.NEEDS_HELP, Status.MISSING):
         country = rounds[0].country_id if rounds else next(iter(sorted(countries)), None)
         country = country or _person_country(event.person)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from warden.alerting.links import answer_token
 from warden.alerting.models import Delivery, Message
 from warden.alerting.tests.helpers import expand_all
+from warden.test import record_answers
 from warden.testing.staff import verified_client
 from warden.welfare.models import CheckInRound, RoundMember, WelfareEvent
 from warden.welfare.scope import scope_set
@@ -155,8 +156,10 @@ def test_the_api_records_an_answer_with_the_links_token(turkey, dave):
         json.dumps({"answer": "left", "left_to": "gr", "note": "By ferry"}),
         content_type="application/json",
     )
-    assert response.status_code == 200, response.content
+    assert response.status_code == 202, response.content
     assert response.json()["status"] == "left"
+    assert not WelfareEvent.objects.exists()  # taken, not yet recorded
+    assert record_answers() == 1
     event = WelfareEvent.objects.get()
     assert (event.channel, event.left_to_id, event.note) == ("api", "GR", "By ferry")
     delivery.refresh_from_db()

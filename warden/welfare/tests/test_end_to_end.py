@@ -19,6 +19,7 @@ from warden.alerting.models import Delivery, Message
 from warden.alerting.tests.helpers import expand_all, send_all
 from warden.demo import scenario
 from warden.demo.mailsink import mail_sink
+from warden.ops import worker
 from warden.testing.staff import verified_client
 from warden.welfare import steps
 from warden.welfare.models import CheckInRound, RoundMember
@@ -81,7 +82,8 @@ def test_a_safe_answer_from_a_received_mail_is_counted(tmp_path, settings, sende
     assert RoundMember.objects.filter(round=checkin).exclude(status="").count() == 0
     assert client.post(path, {"note": ""}).status_code == 200
 
-    steps.checkins()  # the worker copies who was reached
+    assert worker.welfare_answers() is True  # the worker records the answer
+    steps.checkins()  # and copies who was reached
     member = RoundMember.objects.get(round=checkin, person_id=delivery.person_id)
     assert member.status == "safe" and member.reached_at is not None
     dave = demo_consul()

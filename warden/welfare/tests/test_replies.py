@@ -7,6 +7,7 @@ import json
 import pytest
 from django.test import Client
 
+from warden.test import record_answers
 from warden.welfare.models import Case, RoundMember, WelfareEvent
 from warden.welfare.replies import parse
 from warden.welfare.services import round_open
@@ -78,6 +79,7 @@ class TestInbound:
             "ok": True,
             "reply": "Thank you, we have your answer: I am safe.",
         }
+        assert record_answers() == 1
         event = WelfareEvent.objects.get()
         assert (event.status, event.channel, event.note) == ("safe", "sms", "במלון")
         assert RoundMember.objects.get(round=checkin, person=dana).status == "safe"
@@ -86,6 +88,7 @@ class TestInbound:
         present(email=None, phone="+90 532 123 45 67")
         response = _post("not safe, soldiers outside")
         assert response.json()["reply"].startswith("We have your request for help.")
+        record_answers()
         assert Case.objects.get().state == "open"
 
     @pytest.mark.parametrize("text", ["", "maybe", "SAFEHELP", "🙂🙂", "x" * 5000])
@@ -97,6 +100,7 @@ class TestInbound:
             "ok": False,
             "reply": "Sorry, we did not understand. Reply SAFE, HELP or LEFT, then any details.",
         }
+        assert record_answers() == 0
         assert not WelfareEvent.objects.exists()
 
     @pytest.mark.parametrize("sender", ["+972 50 000 0000", "not a number", ""])

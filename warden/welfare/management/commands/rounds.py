@@ -7,9 +7,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from warden.welfare.models import CheckInRound
 from warden.welfare.selectors import round_counts
+from warden.welfare.services.inbox import answers_waiting
 
 
 class Command(BaseCommand):
@@ -52,3 +54,13 @@ class Command(BaseCommand):
         for row in (header, *rows):
             cells = [str(v).ljust(w) for v, w in zip(row, widths, strict=True)]
             self.stdout.write("  ".join(cells).rstrip())
+        waiting = answers_waiting()
+        if waiting:
+            self.stdout.write(
+                ngettext(
+                    "%(count)d answer is waiting for the worker to record it.",
+                    "%(count)d answers are waiting for the worker to record them.",
+                    waiting,
+                )
+                % {"count": waiting}
+            )
