@@ -7,7 +7,8 @@ mode, exits). Stopping is asked for between steps, so a step is never cut off ha
 To add a step (delivery sending, lease sweeping, check-in deadlines...), write a function
 ``() -> bool`` in the app that owns the work and add one ``Step`` line to ``STEPS``. A step
 that must not run on every pass gives an ``interval``; an urgent one (sending alerts) gives
-none and comes first.
+none and comes first. Intervals hold in burst mode too; a burst exits once a pass finds no
+work and the steps that pass skipped for their interval, run at once, find none either.
 """
 
 from __future__ import annotations
@@ -157,13 +158,17 @@ class Worker:
         self.clock = clock
         self.stopping = threading.Event()
         self.last_run: dict[str, float] = {}
+        self.skipped: list[Step] = []
         self.failures = 0
 
     def stop(self) -> None:
         self.stopping.set()
 
     def is_due(self, step: Step) -> bool:
-        if self.burst or step.interval is None or step.name not in self.last_run:
+        """A step without an interval always is; one with an interval once that much time
+        has passed since it last ran (in burst mode too: sending alerts must not wait for
+        the hourly steps on every pass)."""
+        if step.interval is None or step.name not in self.last_run:
             return True
         return self.clock() - self.last_run[step.name] >= step.interval()
 
@@ -177,13 +182,18 @@ class Worker:
                 log.exception("worker step %s failed", step.name)
                 return False
 
-    def run_pass(self) -> bool:
+    def run_pass(self, steps: Sequence[Step] | None = None) -> bool:
+        """Run ``steps`` (default: every step that is due); whether any found work. The
+        steps left out for their interval are kept in ``skipped``."""
         found = False
-        for step in self.steps:
+        self.skipped = []
+        for step in self.steps if steps is None else steps:
             if self.stopping.is_set():
                 break
-            if self.is_due(step):
+            if steps is not None or self.is_due(step):
                 found = self.run_step(step) or found
+            else:
+                self.skipped.append(step)
         return found
 
     def run(self) -> None:
@@ -191,6 +201,10 @@ class Worker:
         while not self.stopping.is_set():
             refresh_connections()
             found = self.run_pass()
+            if self.burst and not found and self.skipped:
+                # A burst ends when nothing is left: the steps that waited for their
+                # interval run now, and the burst goes on if any of them finds work.
+                found = self.run_pass(self.skipped)
             if self.burst and not found:
                 break
             if not found:

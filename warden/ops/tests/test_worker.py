@@ -95,11 +95,58 @@ def test_a_scheduled_step_waits_for_its_interval():
     assert calls == ["hourly", "hourly"]
 
 
-def test_a_burst_runs_scheduled_steps_on_every_pass():
+def test_a_burst_honours_intervals_once_a_step_has_run():
     calls: list[str] = []
-    loop = Worker([counting_step("hourly", calls, interval=3600)], burst=True)
+    remaining = [5]
+
+    def send() -> bool:
+        calls.append("send")
+        remaining[0] -= 1
+        return remaining[0] >= 0
+
+    clock = Clock()
+    steps = [Step("send", send), counting_step("checkins", calls, interval=15)]
+    Worker(steps, burst=True, clock=clock).run()
+
+    # Once while sending, then once more before exiting (the pass that found nothing).
+    assert calls.count("checkins") == 2
+    assert calls.count("send") == 6
+    assert calls[-2:] == ["send", "checkins"]
+
+
+def test_a_burst_runs_the_waiting_steps_before_exiting_and_goes_on_if_they_find_work():
+    calls: list[str] = []
+    pages = [2]
+
+    def paged() -> bool:
+        calls.append("paged")
+        pages[0] -= 1
+        return pages[0] >= 0
+
+    clock = Clock()
+    steps = [counting_step("send", calls), Step("paged", paged, interval=lambda: 3600)]
+    Worker(steps, burst=True, clock=clock).run()
+
+    assert calls.count("paged") == 3
+    assert calls[-1] == "paged"
+
+
+def test_a_burst_that_skips_nothing_exits_after_one_pass():
+    calls: list[str] = []
+    Worker([counting_step("send", calls), counting_step("hourly", calls, interval=3600)],
+           burst=True).run()  # fmt: skip
+
+    assert calls == ["send", "hourly"]
+
+
+def test_a_due_step_runs_in_a_burst_when_its_interval_has_passed():
+    calls: list[str] = []
+    clock = Clock()
+    loop = Worker([counting_step("hourly", calls, interval=3600)], burst=True, clock=clock)
 
     loop.run_pass()
+    loop.run_pass()
+    clock.now += 3600
     loop.run_pass()
 
     assert calls == ["hourly", "hourly"]
