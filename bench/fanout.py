@@ -6,9 +6,11 @@ email address, so N people make N email deliveries), then measures in one run:
 
 - creating the deliveries: the real expansion (``expand.expand_page`` until done), against a
   raw ``bulk_insert`` of the same rows into the same table in one transaction;
-- handing them off over SMTP: ``warden worker --burst`` processes until every delivery is
-  sent, against a raw aiosmtplib client sending pre-built messages to the same sink with the
-  same connections (ALERT_CONCURRENCY per process, as many processes as workers);
+- handing them off over SMTP: ``warden worker`` processes until every delivery is sent,
+  against a raw aiosmtplib client sending pre-built messages to the same sink with the same
+  connections (ALERT_CONCURRENCY per process, as many processes as workers). Warden's time
+  runs from the first attempt to the last delivery recorded sent (workers are up before a
+  publication in production); the time counting the worker processes' start is shown too;
 - handing off webhooks (a smaller audience given webhook contact points at a local aiohttp
   sink), against a raw aiohttp client posting pre-built signed bodies;
 - per-delivery latency: sent_at minus the message's creation (the publication);
@@ -359,6 +361,7 @@ class Figures:
     expand_s: float = 0.0
     insert_s: float = 0.0
     handoff_s: float = 0.0
+    handoff_wall_s: float = 0.0
     blaster_s: float = 0.0
     sink_count: int = 0
     blaster_count: int = 0
@@ -368,6 +371,7 @@ class Figures:
     hooks: int = 0
     hook_expand_s: float = 0.0
     hook_handoff_s: float = 0.0
+    hook_handoff_wall_s: float = 0.0
     hook_blaster_s: float = 0.0
     hook_received: int = 0
     hook_latency: tuple[float, float, float] = (0.0, 0.0, 0.0)
@@ -511,9 +515,9 @@ def expand_all() -> float:
 
 
 def run_workers(count: int, tmp: Path, message: Any, **env: str) -> float:
-    """``warden worker`` in ``count`` processes, as deployed (not ``--burst``: that runs
-    every step on every pass), until no delivery of ``message`` is queued or in flight;
-    then SIGTERM. Returns the seconds from the start to the moment that was seen."""
+    """``warden worker`` in ``count`` processes, as deployed, until no delivery of
+    ``message`` is queued or in flight; then SIGTERM. Returns the seconds from starting the
+    processes to the moment that was seen."""
     from django.db import connections
 
     from warden.alerting.models import Delivery
@@ -544,6 +548,22 @@ def run_workers(count: int, tmp: Path, message: Any, **env: str) -> float:
     if any(codes):
         print(f"  worker exit codes {codes}; see {tmp}/worker-*.log", file=sys.stderr)
     return seconds
+
+
+def sending_window(message: Any) -> float:
+    """Seconds from the first attempt's start to the last delivery recorded as sent: the
+    hand-off by workers that are running, as they are when a publication happens in
+    production. ``run_workers`` also times the processes' start (Python, Django, system
+    checks), which the raw clients, forked from this process, do not pay; both are shown."""
+    from django.db.models import Max, Min
+
+    from warden.alerting.models import Attempt, Delivery
+
+    first = Attempt.objects.filter(delivery__message=message).aggregate(at=Min("started_at"))
+    last = Delivery.objects.filter(message=message).aggregate(at=Max("sent_at"))
+    if first["at"] is None or last["at"] is None:
+        return 0.0
+    return float((last["at"] - first["at"]).total_seconds())
 
 
 def latency(message: Any) -> tuple[float, float, float]:
@@ -595,7 +615,8 @@ def measure_email(figures: Figures, sink: SmtpSink, tmp: Path, author: Any, appr
     assert figures.deliveries == ceiling_rows, (figures.deliveries, ceiling_rows)
     step(f"handing off {figures.deliveries:,} emails with {figures.workers} workers")
     before = sink.count()
-    figures.handoff_s = run_workers(figures.workers, tmp, message)
+    figures.handoff_wall_s = run_workers(figures.workers, tmp, message)
+    figures.handoff_s = sending_window(message)
     figures.sink_count = sink.count() - before
     deliveries = Delivery.objects.filter(message=message)
     figures.states = dict(deliveries.values_list("state").annotate(n=Count("id")))
@@ -659,7 +680,10 @@ def measure_webhooks(figures: Figures, hooks: int, tmp: Path, author: Any) -> No
         figures.hook_expand_s = expand_all()
         figures.hooks = Delivery.objects.filter(message=message).count()
         step(f"handing off {figures.hooks:,} webhooks with {figures.workers} workers")
-        figures.hook_handoff_s = run_workers(figures.workers, tmp, message, WEBHOOK_URLS="direct:")
+        figures.hook_handoff_wall_s = run_workers(
+            figures.workers, tmp, message, WEBHOOK_URLS="direct:"
+        )
+        figures.hook_handoff_s = sending_window(message)
         figures.hook_received = sink.received
         figures.hook_latency = latency(message)
         step("raw HTTP client")
@@ -791,6 +815,7 @@ def report(f: Figures) -> None:
     print(f"  {'':34}{'warden':>12}{'ceiling':>12}  {'share':>6}   target")
     print(_row("create deliveries (vs raw insert)", f.expand_s, f.insert_s, ">= 50 %"))
     print(_row("hand off by SMTP (vs raw client)", f.handoff_s, f.blaster_s, ">= 70 %"))
+    print(_row("  counting the workers' start", f.handoff_wall_s, f.blaster_s, ""))
     rate = f.deliveries / f.handoff_s if f.handoff_s else 0
     ceiling_rate = f.deliveries / f.blaster_s if f.blaster_s else 0
     print(f"  {'  deliveries per second':34}{rate:>12,.0f}{ceiling_rate:>12,.0f}")
@@ -814,6 +839,7 @@ def report(f: Figures) -> None:
                 "webhooks: hand off (vs raw client)", f.hook_handoff_s, f.hook_blaster_s, ">= 70 %"
             )
         )
+        print(_row("  counting the workers' start", f.hook_handoff_wall_s, f.hook_blaster_s, ""))
         p50, p95, top = f.hook_latency
         print(
             f"  webhook sink received {f.hook_received:,}; latency p50 {p50:.1f} s, "

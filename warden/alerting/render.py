@@ -17,7 +17,7 @@ from django.template.loader import select_template
 from django.utils import translation
 
 from warden.alerting import sms
-from warden.alerting.links import ANSWERS, answer_token, answer_url
+from warden.alerting.links import ANSWERS, TokenSigner, answer_url
 from warden.alerting.models import Message
 from warden.alerting.transports.base import Outgoing
 from warden.geo.selectors import area_lookup
@@ -30,6 +30,8 @@ LINKS = {answer: f"\x00{answer}\x00" for answer in ANSWERS}
 # Stands for the token in answer URLs reversed once per renderer (letters only: reverse()
 # leaves it, like every character of a token, unquoted).
 SLOT = "wardenanswerslot"
+# Stands for the token in the rendered parts (NUL appears in no URL and no message text).
+LINK_ID = "\x00link\x00"
 PUSH_BODY_MAX = 180
 
 
@@ -42,6 +44,22 @@ class Parts:
     sms_head: str = ""
     sms_body: str = ""
     sms_tail: str = ""
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The parts for one recipient language and channel, answer URLs filled in but for
+    ``LINK_ID``; ``url`` is the delivery's URL (the answer page, or the message's own)."""
+
+    language: str
+    subject: str
+    text: str
+    html: str
+    sms_head: str
+    sms_body: str
+    sms_tail: str
+    urls: dict[str | None, str]
+    url: str
 
 
 @dataclass(frozen=True)
@@ -63,7 +81,9 @@ class Renderer:
     def __init__(self, message: Message) -> None:
         self.message = message
         self.cache: dict[tuple[str, str], Parts] = {}
-        self.urls: dict[str | None, dict[str | None, str]] = {}
+        self.urls: dict[str, dict[str | None, str]] = {}
+        self.compiled_cache: dict[tuple[str, str], Compiled] = {}
+        self.signer = TokenSigner()
 
     def language_for(self, language: str) -> str:
         texts = self.message.texts
@@ -121,55 +141,82 @@ class Renderer:
                 page = _template(kind, "email.html").render(context)
             return Parts(subject, text, page)
 
-    def answer_urls(self, token: str, language: str) -> dict[str | None, str]:
-        """The answer page (key None) and each answer's URL for ``token``, in the message's
-        ``language`` (its URL prefix): reversed once per language, not for every delivery."""
+    def url_templates(self, language: str) -> dict[str | None, str]:
+        """The answer page (key None) and each answer's URL with ``LINK_ID`` for the token, in
+        the message's ``language`` (its URL prefix): reversed once per language."""
         urls = self.urls.get(language)
         if urls is None:
             with translation.override(language):
                 urls = self.urls[language] = {
-                    answer: answer_url(SLOT, answer) for answer in (None, *ANSWERS)
+                    answer: answer_url(SLOT, answer).replace(SLOT, LINK_ID)
+                    for answer in (None, *ANSWERS)
                 }
-        return {answer: url.replace(SLOT, token) for answer, url in urls.items()}
+        return urls
+
+    def answer_urls(self, token: str, language: str) -> dict[str | None, str]:
+        """The answer page (key None) and each answer's URL for ``token``."""
+        return {a: url.replace(LINK_ID, token) for a, url in self.url_templates(language).items()}
+
+    def compiled(self, language: str, channel: str) -> Compiled:
+        """The parts of (recipient language, channel) with the answer URLs in place, so that
+        a delivery only substitutes its name and its token."""
+        key = (language, channel)
+        found = self.compiled_cache.get(key)
+        if found is None:
+            language = self.language_for(language)
+            parts = self.parts(language, channel)
+            urls = self.url_templates(language) if self.message.answers else {}
+
+            def links(template: str) -> str:
+                if not urls or not template:
+                    return template
+                template = template.replace(PAGE, urls[None])
+                for answer, marker in LINKS.items():
+                    template = template.replace(marker, urls[answer])
+                return template
+
+            found = self.compiled_cache[key] = Compiled(
+                language,
+                links(parts.subject),
+                links(parts.text),
+                links(parts.html),
+                links(parts.sms_head),
+                parts.sms_body,
+                links(parts.sms_tail),
+                urls,
+                urls[None] if urls else self.message.texts[language].get("url", ""),
+            )
+        return found
 
     def outgoing(self, recipient: Recipient) -> Outgoing:
-        language = self.language_for(recipient.language)
-        parts = self.parts(language, recipient.channel)
-        token = answer_token(recipient.delivery_id) if self.message.answers else ""
-        urls = self.answer_urls(token, language) if token else {}
+        c = self.compiled(recipient.language, recipient.channel)
+        token = self.signer.sign(recipient.delivery_id) if c.urls else ""
         name = recipient.name or ""
-
-        def fill(template: str, *, escape: bool = False) -> str:
-            if not template:
-                return template
-            out = template.replace(NAME, html.escape(name) if escape else name)
-            if token:
-                out = out.replace(PAGE, urls[None])
-                for answer, marker in LINKS.items():
-                    if marker in out:
-                        out = out.replace(marker, urls[answer])
-            return out
-
-        text = self.message.texts[language]
-        url = urls[None] if token else text.get("url", "")
+        url = c.url.replace(LINK_ID, token) if token else c.url
         if recipient.channel == Channel.SMS:
-            body = sms.fit(fill(parts.sms_head), parts.sms_body, fill(parts.sms_tail))
+            head = c.sms_head.replace(NAME, name).replace(LINK_ID, token)
+            tail = c.sms_tail.replace(NAME, name).replace(LINK_ID, token)
             return Outgoing(
                 recipient.delivery_id, self.message.pk, recipient.channel, recipient.address,
-                language, subject=parts.subject, text=body, url=url,
+                c.language, subject=c.subject, text=sms.fit(head, c.sms_body, tail), url=url,
             )  # fmt: skip
+        subject = c.subject.replace(NAME, name).replace(LINK_ID, token)
+        page = c.html
+        if page:
+            page = page.replace(NAME, html.escape(name)).replace(LINK_ID, token)
         data: dict[str, Any] = {}
         if recipient.channel == Channel.WEBHOOK:
-            data = self.webhook_data(recipient, language, fill(parts.subject), urls)
+            urls = {a: u.replace(LINK_ID, token) for a, u in c.urls.items()}
+            data = self.webhook_data(recipient, c.language, subject, urls)
         return Outgoing(
             recipient.delivery_id,
             self.message.pk,
             recipient.channel,
             recipient.address,
-            language,
-            subject=fill(parts.subject),
-            text=fill(parts.text),
-            html=fill(parts.html, escape=True),
+            c.language,
+            subject=subject,
+            text=c.text.replace(NAME, name).replace(LINK_ID, token),
+            html=page,
             url=url,
             data=data,
         )

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from warden.alerting import limits, queue
-from warden.alerting.models import Message
+from warden.alerting.models import Message, ProviderHealth
 from warden.alerting.render import Recipient, Renderer
 from warden.alerting.transports import registry
 from warden.alerting.transports.base import Outcome, Outgoing, Transport
@@ -36,12 +36,25 @@ class Sender:
         self.name = worker_name()
         self.renderers: dict[int, Renderer] = {}
 
-    def provider(self, channel: str) -> Transport | None:
-        """The channel's first provider whose circuit is closed."""
-        for transport in registry.providers(channel):
-            if not limits.is_open(transport.name):
-                return transport
-        return None
+    def provider(self, channel: str) -> tuple[Transport | None, bool]:
+        """The channel's first provider whose circuit is closed, and whether its health row
+        is clean (no failures counted, circuit closed): then a batch without failures need
+        not write it again. One query for all of the channel's providers."""
+        transports = registry.providers(channel)
+        if not transports:
+            return None, False
+        now = timezone.now()
+        health = {
+            name: (failures, open_until)
+            for name, failures, open_until in ProviderHealth.objects.filter(
+                name__in=[t.name for t in transports]
+            ).values_list("name", "failures", "open_until")
+        }
+        for transport in transports:
+            failures, open_until = health.get(transport.name, (0, None))
+            if open_until is None or open_until <= now:
+                return transport, transport.name in health and not failures and not open_until
+        return None, False
 
     def renderer(self, message_id: int) -> Renderer:
         found = self.renderers.get(message_id)
@@ -54,7 +67,7 @@ class Sender:
 
     def send_channel(self, channel: str, *, batch: int | None = None) -> int:
         """Send one batch of ``channel``; returns how many deliveries were claimed."""
-        transport = self.provider(channel)
+        transport, clean = self.provider(channel)
         if transport is None:
             return 0
         want = limits.take_tokens(transport, batch or settings.WARDEN_ALERT_BATCH)
@@ -62,20 +75,9 @@ class Sender:
         limits.give_back(transport, want - len(ids))
         if not ids:
             return 0
-        claimed = queue.load(ids)
-        cancelled = set(
-            Message.objects.filter(
-                pk__in={c.message_id for c in claimed}, state=Message.State.CANCELLED
-            ).values_list("pk", flat=True)
-        )
-        queue.cancel_claimed(
-            [c.delivery_id for c in claimed if c.message_id in cancelled], self.name
-        )
-        work: list[tuple[queue.Claimed, Outgoing | Outcome]] = []
-        for item in claimed:
-            if item.message_id in cancelled:
-                continue
-            work.append((item, self.render(item)))
+        claimed = queue.load(ids)  # with each message's state: the cancel check
+        queue.cancel_claimed([c.delivery_id for c in claimed if c.cancelled], self.name)
+        work = [(item, self.render(item)) for item in claimed if not item.cancelled]
         results = self.loop.run_until_complete(self.hand_off(transport, work))
         transport.after_batch()
         counts = queue.record_results(
@@ -83,12 +85,14 @@ class Sender:
         )
         failures = [r.outcome.error for r in results if not r.outcome.ok]
         provider_failures = [r for r in results if not r.outcome.ok and not r.outcome.permanent]
-        limits.report(
-            transport.name,
-            successes=counts["sent"],
-            failures=len(provider_failures),
-            last_error=failures[-1] if failures else "",
-        )
+        if not (clean and counts["sent"] and not provider_failures):
+            # A clean row and a batch without failures would be written unchanged.
+            limits.report(
+                transport.name,
+                successes=counts["sent"],
+                failures=len(provider_failures),
+                last_error=failures[-1] if failures else "",
+            )
         log.info("sent %s batch via %s: %s", channel, transport.name, counts)
         return len(ids)
 

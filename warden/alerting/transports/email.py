@@ -8,24 +8,31 @@ so that a receiver can de-duplicate a message sent twice after a crash.
 from __future__ import annotations
 
 import asyncio
-import base64
 import binascii
 import contextlib
 import email.policy
 import email.utils
 import functools
+import re
 import secrets
+import time
 from email.header import Header
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
+from aiosmtplib import SMTPStatus
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
 from warden.alerting.transports.base import Outcome, Outgoing, Transport
 
 DELIVERY_HEADER = "X-Warden-Delivery"
+BASE64_LINE = 76
+# An address the SMTP envelope can carry as it is (no quoting, no comments, ASCII).
+PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+\Z")
+# Per process: two processes never share a boundary for the same delivery.
+BOUNDARY_SALT = secrets.token_hex(4)
 
 
 def _domain() -> str:
@@ -65,17 +72,53 @@ def _sender(from_email: str) -> tuple[str, str]:
     return email.utils.formataddr((name, address), charset="utf-8"), address
 
 
+def _base64(data: bytes) -> bytes:
+    """Base64 in lines of 76 characters ending in CRLF (as ``base64.encodebytes`` makes
+    them, with CRLF), encoded in one call rather than one per line."""
+    encoded = binascii.b2a_base64(data, newline=False)
+    if len(encoded) <= BASE64_LINE:
+        return encoded + b"\r\n"
+    lines = [encoded[i : i + BASE64_LINE] for i in range(0, len(encoded), BASE64_LINE)]
+    lines.append(b"")
+    return b"\r\n".join(lines)
+
+
 def _part(content_type: str, text: str) -> bytes:
     """A UTF-8 text part: quoted-printable when ASCII (long lines stay legal), else base64."""
     lines = text.replace("\r\n", "\n")
     if text.isascii():
-        encoding, body = "quoted-printable", binascii.b2a_qp(lines.encode(), istext=True)
-    else:  # the canonical form of text is encoded: lines end in CRLF
-        encoding, body = "base64", base64.encodebytes(lines.replace("\n", "\r\n").encode())
-    head = (
-        f'Content-Type: {content_type}; charset="utf-8"\nContent-Transfer-Encoding: {encoding}\n\n'
-    )
-    return (head.encode() + body).replace(b"\n", b"\r\n")
+        head = QP_HEADS[content_type]
+        return head + binascii.b2a_qp(lines.encode(), istext=True).replace(b"\n", b"\r\n")
+    # The canonical form of text is encoded: lines end in CRLF.
+    return BASE64_HEADS[content_type] + _base64(lines.replace("\n", "\r\n").encode())
+
+
+def _heads(encoding: str) -> dict[str, bytes]:
+    return {
+        kind: (
+            f'Content-Type: {kind}; charset="utf-8"\r\n'
+            f"Content-Transfer-Encoding: {encoding}\r\n\r\n"
+        ).encode()
+        for kind in ("text/plain", "text/html")
+    }
+
+
+QP_HEADS = _heads("quoted-printable")
+BASE64_HEADS = _heads("base64")
+
+
+class _Clock:
+    """The Date header, formatted once a second rather than for every message."""
+
+    second = -1
+    value = ""
+
+    @classmethod
+    def date(cls) -> str:
+        now = int(time.time())
+        if now != cls.second:
+            cls.second, cls.value = now, email.utils.formatdate(now, localtime=False)
+        return cls.value
 
 
 def email_bytes(out: Outgoing) -> bytes:
@@ -86,35 +129,35 @@ def email_bytes(out: Outgoing) -> bytes:
         return build_email(out).as_bytes()
     from_header, address = _sender(settings.DEFAULT_FROM_EMAIL)
     domain = address.rpartition("@")[2] or "localhost"
-    headers = [
-        f"From: {from_header}",
-        f"To: {out.address}",
-        f"Subject: {_header(out.subject, 'Subject')}",
-        f"Date: {email.utils.formatdate(localtime=False)}",
-        f"Message-ID: <delivery-{out.delivery_id}@{domain}>",
-        f"{DELIVERY_HEADER}: {out.delivery_id}",
-        "Auto-Submitted: auto-generated",
-        f"Content-Language: {out.language}",
-        "MIME-Version: 1.0",
-    ]
+    delivery = out.delivery_id
+    head = (
+        f"From: {from_header}\r\n"
+        f"To: {out.address}\r\n"
+        f"Subject: {_header(out.subject, 'Subject')}\r\n"
+        f"Date: {_Clock.date()}\r\n"
+        f"Message-ID: <delivery-{delivery}@{domain}>\r\n"
+        f"{DELIVERY_HEADER}: {delivery}\r\n"
+        "Auto-Submitted: auto-generated\r\n"
+        f"Content-Language: {out.language}\r\n"
+        "MIME-Version: 1.0\r\n"
+    )
     if not out.html:
-        head = "\r\n".join(headers).encode() + b"\r\n"
-        return head + _part("text/plain", out.text)
+        return head.encode() + _part("text/plain", out.text)
     # No part can contain the boundary: quoted-printable always escapes "=", and "_" is
-    # not a base64 character.
-    boundary = f"=_warden_{secrets.token_hex(12)}"
-    headers.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
-    dash = f"--{boundary}".encode()
-    return b"\r\n".join(
-        [
-            "\r\n".join(headers).encode() + b"\r\n",
+    # not a base64 character. The delivery id keeps it unique without drawing random bytes.
+    boundary = f"=_warden_{delivery}_{BOUNDARY_SALT}"
+    dash = f"--{boundary}\r\n".encode()
+    return b"".join(
+        (
+            head.encode(),
+            f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode(),
             dash,
             _part("text/plain", out.text),
+            b"\r\n",
             dash,
             _part("text/html", out.html),
-            dash + b"--",
-            b"",
-        ]
+            f"\r\n--{boundary}--\r\n".encode(),
+        )
     )
 
 
@@ -146,7 +189,34 @@ class SmtpTransport(Transport):
         await client.connect()
         if self.user:
             await client.login(self.user, self.password)
+        if client.is_ehlo_or_helo_needed:  # the extensions must be known before MAIL
+            try:
+                await client.ehlo()
+            except aiosmtplib.SMTPHeloError:
+                await client.helo()
         return client
+
+    async def _transaction(
+        self, client: aiosmtplib.SMTP, sender: str, address: str, data: bytes
+    ) -> tuple[dict[str, aiosmtplib.SMTPResponse], str]:
+        """``client.sendmail(sender, [address], data)`` for one plain address: MAIL, RCPT and
+        DATA with the addresses quoted once. ``sendmail`` parses each of the two addresses
+        twice with the email package (a fifth of a worker's time at full speed); a verified
+        contact point needs none of it. Anything unusual goes through ``sendmail``."""
+        if not (PLAIN_ADDRESS.match(address) and PLAIN_ADDRESS.match(sender)):
+            return await client.sendmail(sender, [address], data)
+        options = [b"SIZE=%d" % len(data)] if client.supports_extension("size") else []
+        response = await client.execute_command(b"MAIL", b"FROM:<%s>" % sender.encode(), *options)
+        if response.code != SMTPStatus.completed:
+            raise aiosmtplib.SMTPSenderRefused(response.code, response.message, sender)
+        response = await client.execute_command(b"RCPT", b"TO:<%s>" % address.encode())
+        if response.code not in (SMTPStatus.completed, SMTPStatus.will_forward):
+            refused = aiosmtplib.SMTPRecipientRefused(response.code, response.message, address)
+            with contextlib.suppress(aiosmtplib.SMTPException):
+                await client.rset()  # as sendmail does: the next message needs a clean envelope
+            raise aiosmtplib.SMTPRecipientsRefused([refused])
+        response = await client.data(data)
+        return {}, response.message
 
     async def _client(self) -> aiosmtplib.SMTP | None:
         if self.pool is None:
@@ -171,7 +241,9 @@ class SmtpTransport(Transport):
             if client is None or not client.is_connected:
                 client = await self._connect()
             sender = _sender(settings.DEFAULT_FROM_EMAIL)[1]
-            errors, response = await client.sendmail(sender, [out.address], email_bytes(out))
+            errors, response = await self._transaction(
+                client, sender, out.address, email_bytes(out)
+            )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             return self._refused(exc.recipients[0] if exc.recipients else None, str(exc))
         except aiosmtplib.SMTPResponseException as exc:

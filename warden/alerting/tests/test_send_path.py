@@ -1,0 +1,302 @@
+"""The send path's cheaper forms keep their guarantees: answer tokens (one HMAC, hour
+stamp), the SMTP envelope without address re-parsing, results recorded in set-based
+statements, and the provider health row written only when it changes."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import aiosmtplib
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import signing
+from django.utils import timezone
+
+from warden.alerting import queue
+from warden.alerting.links import HOUR, SALT, TokenSigner, answer_token, delivery_for_token
+from warden.alerting.models import Attempt, Delivery, ProviderHealth
+from warden.alerting.tests.helpers import expand_all, present, send_all
+from warden.alerting.transports.base import Outcome
+from warden.test import publish
+
+LATER = "warden.alerting.links.time.time"
+
+
+def _at(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    monkeypatch.setattr(LATER, lambda: seconds)
+
+
+# --- Answer tokens ------------------------------------------------------------------
+
+
+def test_a_token_names_its_delivery_and_is_url_safe():
+    token = answer_token(123456789)
+
+    assert delivery_for_token(token) == 123456789
+    assert all(c.isalnum() or c in "-_" for c in token)
+    assert len(token) < 40  # short enough for an SMS
+
+
+def test_tokens_signed_in_a_row_share_the_hour_and_differ_by_delivery(monkeypatch):
+    _at(monkeypatch, 1_800_000_000)
+    signer = TokenSigner()
+    first, second = signer.sign(1), signer.sign(2)
+
+    assert first.split("-")[1] == second.split("-")[1]
+    assert first != second
+    assert [delivery_for_token(t) for t in (first, second)] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),  # the signature
+        lambda t: "2" + t[1:] if not t.startswith("2") else "3" + t[1:],  # the delivery id
+        lambda t: t.replace("-", "-1", 1),  # the hour
+        lambda t: t[:-1],  # cut short
+        lambda t: t + "A",
+        lambda t: t.replace("-", "_"),
+        lambda t: t.replace("-", ":"),
+        lambda t: "é" + t[1:],
+        lambda t: "",
+        lambda t: "nonsense",
+    ],
+)
+def test_a_changed_token_is_refused(change):
+    token = answer_token(1234)
+
+    with pytest.raises(signing.BadSignature):
+        delivery_for_token(change(token))
+
+
+def test_a_token_signed_with_another_key_is_refused(settings):
+    token = answer_token(77)
+    settings.SECRET_KEY = "another secret key, long enough for the checks " * 2
+
+    with pytest.raises(signing.BadSignature):
+        delivery_for_token(token)
+
+
+def test_a_token_signed_with_a_fallback_key_still_verifies(settings):
+    old = settings.SECRET_KEY
+    token = answer_token(77)
+    settings.SECRET_KEY = "the rotated secret key, long enough for the checks " * 2
+    settings.SECRET_KEY_FALLBACKS = [old]
+
+    assert delivery_for_token(token) == 77
+
+
+def test_a_token_expires_answer_link_days_after_its_hour(settings, monkeypatch):
+    settings.WARDEN_ANSWER_LINK_DAYS = 14
+    signed_at = 1_800_000_000 + 1234  # 1234 s into an hour
+    _at(monkeypatch, signed_at)
+    token = answer_token(5)
+    start_of_hour = signed_at - signed_at % HOUR
+
+    _at(monkeypatch, start_of_hour + 14 * 86400)
+    assert delivery_for_token(token) == 5
+    _at(monkeypatch, start_of_hour + 14 * 86400 + 1)
+    with pytest.raises(signing.SignatureExpired):
+        delivery_for_token(token)
+
+
+def test_the_lifetime_is_read_when_the_token_is_checked(settings, monkeypatch):
+    _at(monkeypatch, 1_800_000_000)
+    token = answer_token(5)
+    _at(monkeypatch, 1_800_000_000 + 3 * 86400)
+
+    settings.WARDEN_ANSWER_LINK_DAYS = 2
+    with pytest.raises(signing.SignatureExpired):
+        delivery_for_token(token)
+    settings.WARDEN_ANSWER_LINK_DAYS = 14
+    assert delivery_for_token(token) == 5
+
+
+def test_a_token_of_the_earlier_format_is_still_accepted_until_it_expires(settings):
+    earlier = signing.TimestampSigner(salt=SALT).sign(signing.b62_encode(4242))
+
+    assert delivery_for_token(earlier) == 4242
+    with pytest.raises(signing.BadSignature):
+        delivery_for_token(earlier[:-2] + ("AA" if not earlier.endswith("AA") else "BB"))
+
+
+# --- Recording results --------------------------------------------------------------
+
+
+def _claimed(turkey: Any, alice: Any, bob: Any, count: int) -> list[int]:
+    for n in range(count):
+        present(f"P{n}", email=f"p{n}@example.org")
+    publish(turkey, 4, author=alice, approver=bob)
+    expand_all()
+    return queue.claim("email", count, "me:1")
+
+
+def _result(pk: int, outcome: Outcome, attempt: int = 1) -> queue.Result:
+    return queue.Result(pk, attempt, timezone.now(), 12, outcome)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("authority")
+def test_results_are_recorded_in_one_go_for_each_outcome(settings, turkey, alice, bob):
+    settings.WARDEN_ALERT_MAX_ATTEMPTS = ["email:3"]
+    sent, retried, rejected, last_try, stolen = _claimed(turkey, alice, bob, 5)
+    Delivery.objects.filter(pk=stolen).update(leased_by="other:2")
+    results = [
+        _result(sent, Outcome.sent("ref-1", response="250 ok")),
+        _result(retried, Outcome.retry("451 later", retry_after=120)),
+        _result(rejected, Outcome.reject("550 no such user")),
+        _result(last_try, Outcome.retry("451 again"), attempt=3),
+        _result(stolen, Outcome.sent("ref-5")),
+    ]
+
+    counts = queue.record_results(results, channel="email", provider="email1-smtp", worker="me:1")
+
+    assert counts == {"sent": 2, "queued": 1, "failed": 2}
+    rows = {d.pk: d for d in Delivery.objects.all()}
+    assert (rows[sent].state, rows[sent].provider_ref, rows[sent].leased_by) == (
+        "sent",
+        "ref-1",
+        "",
+    )
+    assert rows[sent].sent_at is not None and rows[sent].lease_until is None
+    assert rows[retried].state == "queued" and rows[retried].error == "451 later"
+    assert rows[retried].next_attempt_at >= timezone.now() + timedelta(seconds=110)
+    assert (rows[rejected].state, rows[rejected].error) == ("failed", "550 no such user")
+    assert rows[last_try].state == "failed"
+    assert rows[stolen].state == "sending"  # leased by another worker now: left alone
+    assert all(rows[pk].provider == "email1-smtp" for pk in (sent, retried, rejected, last_try))
+    # Every attempt is recorded, the one whose lease was taken over too.
+    assert Attempt.objects.count() == 5
+    assert set(Attempt.objects.values_list("ok", flat=True)) == {True, False}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("authority")
+def test_more_results_than_a_statement_page_are_all_recorded(monkeypatch, turkey, alice, bob):
+    monkeypatch.setattr(queue, "UPDATE_PAGE", 2)
+    ids = _claimed(turkey, alice, bob, 5)
+
+    queue.record_results(
+        [_result(pk, Outcome.sent(str(pk))) for pk in ids],
+        channel="email",
+        provider="p",
+        worker="me:1",
+    )
+
+    assert sorted(Delivery.objects.values_list("provider_ref", flat=True)) == sorted(
+        str(pk) for pk in ids
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("authority")
+def test_the_health_row_is_written_only_when_it_changes(sender, settings, turkey, alice, bob):
+    settings.WARDEN_ALERT_EMAIL_URLS = ["locmem:"]
+    settings.WARDEN_ALERT_BATCH = 1
+    for n in range(3):
+        present(f"P{n}", email=f"p{n}@example.org")
+    publish(turkey, 4, author=alice, approver=bob)
+    expand_all()
+    ProviderHealth.objects.create(name="email1-locmem", failures=2, last_error="earlier")
+
+    assert sender.send_channel("email") == 1  # a success resets the count
+    health = ProviderHealth.objects.get()
+    assert (health.failures, health.open_until) == (0, None)
+    stamp = health.updated_at
+    send_all(sender)
+
+    assert ProviderHealth.objects.get().updated_at == stamp  # clean: not written again
+    assert set(Delivery.objects.values_list("state", flat=True)) == {"sent"}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("authority")
+def test_an_open_circuit_sends_through_the_next_provider(sender, settings, turkey, alice, bob):
+    settings.WARDEN_ALERT_EMAIL_URLS = ["locmem:", "sandbox:"]
+    present("Dana", email="dana@example.org")
+    publish(turkey, 4, author=alice, approver=bob)
+    expand_all()
+    ProviderHealth.objects.create(
+        name="email1-locmem", failures=5, open_until=timezone.now() + timedelta(minutes=1)
+    )
+
+    send_all(sender)
+
+    assert Delivery.objects.get().provider == "email2-sandbox"
+
+
+# --- The SMTP envelope --------------------------------------------------------------
+
+
+@pytest.fixture
+def refusing_sink() -> Iterator[tuple[Controller, list[Any]]]:
+    """An SMTP server that refuses recipients at refused.example and keeps envelopes."""
+    received: list[Any] = []
+
+    class Handler:
+        async def handle_RCPT(
+            self, server: Any, session: Any, envelope: Any, address: str, options: Any
+        ) -> str:
+            if address.endswith("@refused.example"):
+                return "550 no such user"
+            if address.endswith("@busy.example"):
+                return "451 try later"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            received.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield controller, received
+    finally:
+        controller.stop()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("authority")
+def test_the_envelope_carries_plain_addresses_and_refusals_keep_the_session_usable(
+    sender, settings, refusing_sink, turkey, alice, bob, monkeypatch
+):
+    controller, received = refusing_sink
+    full = aiosmtplib.SMTP.sendmail
+    parsed: list[str] = []
+
+    async def sendmail(self: Any, sender: str, recipients: Any, *args: Any, **kw: Any) -> Any:
+        parsed.extend(recipients)
+        return await full(self, sender, recipients, *args, **kw)
+
+    monkeypatch.setattr(aiosmtplib.SMTP, "sendmail", sendmail)
+    settings.WARDEN_ALERT_EMAIL_URLS = [f"smtp://127.0.0.1:{controller.port}"]
+    settings.WARDEN_ALERT_CONCURRENCY = 1  # one session: a refusal must not spoil the next
+    settings.WARDEN_ALERT_MAX_ATTEMPTS = ["email:1"]
+    present("Dana", email="dana@example.org")
+    present("Rue", email="rue@refused.example")
+    present("Bo", email="bo@busy.example")
+    present("Eli", email="eli.o'neil+alerts@example.org")
+    present("Quo", email="quo@[127.0.0.1]")  # not plain: aiosmtplib's own sendmail
+    publish(turkey, 4, author=alice, approver=bob)
+    expand_all()
+
+    send_all(sender)
+
+    states = sorted(Delivery.objects.values_list("state", flat=True))
+    assert states == ["failed", "failed", "sent", "sent", "sent"]
+    assert sorted(e.rcpt_tos[0] for e in received) == sorted(
+        ["quo@[127.0.0.1]", "dana@example.org", "eli.o'neil+alerts@example.org"]
+    )
+    assert parsed == ["quo@[127.0.0.1]"]
+    assert {e.mail_from for e in received} == {"warden@localhost"}
+    refused = Attempt.objects.get(delivery__state="failed", error__contains="550")
+    assert not refused.ok
+    busy = Attempt.objects.get(error__contains="451")
+    assert not busy.ok
