@@ -66,14 +66,15 @@ def _wipe(connection: Any) -> None:
         Case,
         CaseNote,
         CheckInRound,
+        PendingAnswer,
         RoundMember,
         RoundMessage,
         WelfareEvent,
     )
 
     for model in (
-        CaseNote, Case, RoundMember, RoundMessage, CheckInRound, WelfareEvent, Attempt,
-        Delivery, Message, ContactPoint, Trip, Person,
+        PendingAnswer, CaseNote, Case, RoundMember, RoundMessage, CheckInRound, WelfareEvent,
+        Attempt, Delivery, Message, ContactPoint, Trip, Person,
     ):  # fmt: skip
         model.objects.all()._raw_delete(connection.alias)
 
