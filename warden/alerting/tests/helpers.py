@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
+from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from warden.alerting import expand, queue
@@ -81,3 +85,17 @@ def crowd(count: int) -> list[int]:
             rows.append((pk, "email", value, lookup, 1, "verified", "synthetic", now, now, now))
     bulk_insert(ContactPoint._meta.db_table, CONTACT_COLUMNS, rows)
     return ids
+
+
+@contextmanager
+def smtp_server(handler: object) -> Iterator[Controller]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, with ``handler``'s hooks."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield controller
+    finally:
+        controller.stop()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +17,7 @@ from standardwebhooks.webhooks import Webhook
 
 from warden.alerting.models import Attempt, Delivery, ProviderHealth
 from warden.alerting.stub import StubState, sms_stub
-from warden.alerting.tests.helpers import expand_all, present, send_all
+from warden.alerting.tests.helpers import expand_all, present, send_all, smtp_server
 from warden.alerting.transports.webhook import signing_secret
 from warden.people.tests.helpers import verified
 from warden.test import publish
@@ -141,15 +140,8 @@ def smtp_sink() -> Iterator[tuple[Controller, list[bytes]]]:
             received.append(envelope.content)
             return "250 OK"
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server(Handler()) as controller:
         yield controller, received
-    finally:
-        controller.stop()
 
 
 def test_email_goes_over_smtp_with_the_delivery_header(

@@ -4,7 +4,6 @@ statements, and the provider health row written only when it changes."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -18,7 +17,7 @@ from django.utils import timezone
 from warden.alerting import queue
 from warden.alerting.links import HOUR, SALT, TokenSigner, answer_token, delivery_for_token
 from warden.alerting.models import Attempt, Delivery, ProviderHealth
-from warden.alerting.tests.helpers import expand_all, present, send_all
+from warden.alerting.tests.helpers import expand_all, present, send_all, smtp_server
 from warden.alerting.transports.base import Outcome
 from warden.test import publish
 
@@ -251,15 +250,8 @@ def refusing_sink() -> Iterator[tuple[Controller, list[Any]]]:
             received.append(envelope)
             return "250 OK"
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server(Handler()) as controller:
         yield controller, received
-    finally:
-        controller.stop()
 
 
 @pytest.mark.django_db
