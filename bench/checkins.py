@@ -296,6 +296,9 @@ def record(expected: int) -> dict[str, Any]:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    from warden.ops.conf import worker_idle_seconds
     from warden.welfare.services.inbox import answers_apply
 
     recorded = batches = 0
@@ -309,8 +312,9 @@ def record(expected: int) -> dict[str, Any]:
             recorded += applied
             batches += 1
             idle_since = time.monotonic()
-        else:
-            time.sleep(0.02)
+        if applied < settings.WARDEN_ANSWER_BATCH:
+            # As the worker does (``welfare_answers``): rest after a partial batch.
+            time.sleep(worker_idle_seconds())
     return {"recorded": recorded, "batches": batches, "busy_s": busy}
 
 

@@ -68,10 +68,12 @@ def _alert_close() -> None:
 
 
 def welfare_answers() -> bool:
-    """Record a batch of the answers people sent (welfare inbox)."""
+    """Record a batch of the answers people sent (welfare inbox). Only a full batch counts
+    as finding work: after a partial one the worker may rest, and answers gather into the
+    next batch instead of going one transaction each while they stream in."""
     from warden.welfare.services.inbox import answers_apply
 
-    return answers_apply() > 0
+    return answers_apply() >= settings.WARDEN_ANSWER_BATCH
 
 
 def _sweep_interval() -> float:

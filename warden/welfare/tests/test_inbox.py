@@ -172,3 +172,16 @@ def test_the_worker_records_answers_taken_by_the_answer_page(asked):
     call_command("worker", "--burst")
     assert RoundMember.objects.get(round=checkin, person=ann).status == "safe"
     assert not PendingAnswer.objects.exists()
+
+
+def test_the_worker_goes_on_at_once_only_after_a_full_batch(asked, settings):
+    from warden.ops.worker import welfare_answers
+
+    settings.WARDEN_ANSWER_BATCH = 2
+    _checkin, people = asked
+    for who in people:
+        _accept(who, "safe")
+    assert welfare_answers() is True  # a full batch: more may be waiting
+    assert welfare_answers() is False  # the last one: the worker may rest
+    assert not PendingAnswer.objects.exists()
+    assert WelfareEvent.objects.count() == 3
