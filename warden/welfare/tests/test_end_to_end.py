@@ -82,7 +82,7 @@ def test_a_safe_answer_from_a_received_mail_is_counted(tmp_path, settings, sende
     assert RoundMember.objects.filter(round=checkin).exclude(status="").count() == 0
     assert client.post(path, {"note": ""}).status_code == 200
 
-    assert worker.welfare_answers() is True  # the worker records the answer
+    worker.welfare_answers()  # the worker records the answer
     steps.checkins()  # and copies who was reached
     member = RoundMember.objects.get(round=checkin, person_id=delivery.person_id)
     assert member.status == "safe" and member.reached_at is not None
