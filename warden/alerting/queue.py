@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from warden.alerting.models import Attempt, Delivery, Message
 from warden.alerting.transports.base import Outcome
-from warden.lib.bulk import bulk_insert, db_moment
+from warden.lib.bulk import bulk_insert, db_moment, values_rows
 from warden.people.audience import id_set
 
 TABLE = Delivery._meta.db_table
@@ -186,14 +186,13 @@ def _update(
     assigned = [f"{name} = %s" for name in fixed]
     if connection.vendor == "postgresql":
         assigned += [f"{name} = v.{name}" for name in columns]
-        row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
         for start in range(0, len(rows), UPDATE_PAGE):
-            page = rows[start : start + UPDATE_PAGE]
+            values, params = values_rows(rows[start : start + UPDATE_PAGE])
             cursor.execute(
                 f"UPDATE {TABLE} SET {', '.join(assigned)} "  # noqa: S608
-                f"FROM (VALUES {', '.join([row] * len(page))}) AS v(id, {', '.join(columns)}) "
+                f"FROM (VALUES {values}) AS v(id, {', '.join(columns)}) "
                 f"WHERE {TABLE}.id = v.id AND {TABLE}.{lease}",
-                [*fixed.values(), *(value for values in page for value in values), worker],
+                [*fixed.values(), *params, worker],
             )
         return
     assigned += [f"{name} = %s" for name in columns]

@@ -40,6 +40,13 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ..
     return len(batch)
 
 
+def values_rows(rows: Sequence[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+    """The placeholders of a ``VALUES`` list of ``rows`` (all of one width) and the flat
+    parameters, for ``UPDATE … FROM (VALUES …)`` (PostgreSQL, and SQLite 3.33+ in a CTE)."""
+    row = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
+    return ", ".join([row] * len(rows)), [value for values in rows for value in values]
+
+
 def db_moment(value: datetime | None) -> Any:
     """A timestamp as the raw driver wants it: aware on PostgreSQL, naive UTC text on SQLite."""
     if value is None or connection.vendor == "postgresql":

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -26,6 +25,7 @@ from warden.alerting.links import delivery_for_token
 from warden.alerting.models import Delivery, Message
 from warden.audit.services import record_many
 from warden.geo.models import Country
+from warden.lib.bulk import db_moment, values_rows
 from warden.welfare.models import CheckInRound, PendingAnswer, WelfareEvent
 from warden.welfare.services.answers import (
     FOLLOW_UP,
@@ -141,7 +141,7 @@ def answer_take(
                 fields.get_field("note").get_db_prep_save(note.strip(), connection),
                 fields.get_field("place").get_db_prep_save(place.strip(), connection),
                 left_to.pk if left_to is not None else None,
-                _moment(at),
+                db_moment(at),
                 pk,
                 Message.State.CANCELLED,
             ],
@@ -198,17 +198,6 @@ def answers_apply(limit: int | None = None) -> int:
 # The batch's effects, set-based: the same as ``answer_effects`` one answer after another.
 
 
-def _values(rows: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
-    """A VALUES list of placeholders for ``rows``, and the flat parameters."""
-    width = len(rows[0])
-    row = "(" + ", ".join(["%s"] * width) + ")"
-    return ", ".join([row] * len(rows)), [value for values in rows for value in values]
-
-
-def _moment(at: datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(at)
-
-
 def _deliveries_answered(events: list[WelfareEvent]) -> None:
     """Every delivery of an answered message to the person is answered, at the first answer."""
     first: dict[tuple[int, int], datetime] = {}
@@ -217,7 +206,7 @@ def _deliveries_answered(events: list[WelfareEvent]) -> None:
             first.setdefault((event.message_id, event.person_id), event.at)
     if not first:
         return
-    values, params = _values([(m, p, _moment(at)) for (m, p), at in first.items()])
+    values, params = values_rows([(m, p, db_moment(at)) for (m, p), at in first.items()])
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH v (message_id, person_id, at) AS (VALUES {values}) "  # noqa: S608
@@ -246,7 +235,7 @@ def _waves(events: list[WelfareEvent]) -> list[list[WelfareEvent]]:
 def _members_mark(events: list[WelfareEvent]) -> None:
     """``members_mark`` for several people at once (one answer each): their memberships of
     open rounds take the answer unless a later one is there; the first answer's time stays."""
-    values, params = _values([(e.person_id, e.status, _moment(e.at)) for e in events])
+    values, params = values_rows([(e.person_id, e.status, db_moment(e.at)) for e in events])
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH v (person_id, status, at) AS (VALUES {values}) "  # noqa: S608
