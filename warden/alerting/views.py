@@ -17,7 +17,7 @@ from warden.alerting.links import ANSWERS
 from warden.geo.models import Country
 from warden.welfare.models import Status, WelfareEvent
 from warden.welfare.services import NOTE_MAX
-from warden.welfare.services.inbox import AnswerTarget, LinkRefused, answer_take, answer_target
+from warden.welfare.services.inbox import LinkRefused, answer_link, answer_take
 
 
 class AnswerForm(forms.Form):
@@ -50,9 +50,10 @@ REFUSALS = {
 }
 
 
-def _target(token: str) -> tuple[AnswerTarget | None, str]:
+def _link(token: str) -> tuple[bool | None, str]:
+    """Whether the link's message is an exercise (None when refused), and the refusal."""
     try:
-        return answer_target(token), ""
+        return answer_link(token), ""
     except LinkRefused as refused:
         return None, str(REFUSALS[refused.reason])
 
@@ -63,13 +64,13 @@ def _refused(request: HttpRequest, error: str) -> HttpResponse:
 
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """The three answers as buttons."""
-    target, error = _target(token)
-    if target is None:
+    is_exercise, error = _link(token)
+    if is_exercise is None:
         return _refused(request, error)
     return render(
         request,
         "alerting/answer.html",
-        {"token": token, "choices": Status.choices, "is_exercise": target.is_exercise},
+        {"token": token, "choices": Status.choices, "is_exercise": is_exercise},
     )
 
 
@@ -92,9 +93,9 @@ def answer_choice(request: HttpRequest, token: str, answer: str) -> HttpResponse
         except LinkRefused as refused:
             return _refused(request, str(REFUSALS[refused.reason]))
         return render(request, "alerting/answer_done.html", context)
-    target, error = _target(token)
-    if target is None:
+    is_exercise, error = _link(token)
+    if is_exercise is None:
         return _refused(request, error)
-    context["is_exercise"] = target.is_exercise
+    context["is_exercise"] = is_exercise
     status = 400 if request.method == "POST" else 200
     return render(request, "alerting/answer_confirm.html", context, status=status)

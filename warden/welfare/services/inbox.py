@@ -13,7 +13,6 @@ wait: they go straight through ``answer_record``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -48,16 +47,6 @@ class LinkRefused(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class AnswerTarget:
-    """What an answer token points at: the delivery, its person and its message."""
-
-    delivery_id: int
-    person_id: int
-    message_id: int
-    is_exercise: bool
-
-
 def token_delivery(token: str) -> int:
     """The delivery id of a well-signed, unexpired token (no query); raises ``LinkRefused``."""
     try:
@@ -68,20 +57,20 @@ def token_delivery(token: str) -> int:
         raise LinkRefused(LinkRefused.INVALID) from None
 
 
-def answer_target(token: str) -> AnswerTarget:
-    """The delivery behind a valid answer token, in one query; raises ``LinkRefused``."""
-    pk = token_delivery(token)
+def answer_link(token: str) -> bool:
+    """Check that an answer token can take an answer, in one query: raises ``LinkRefused``
+    otherwise. Returns whether its message is an exercise (the page says so)."""
     row = (
-        Delivery.objects.filter(pk=pk)
-        .values_list("person_id", "message_id", "message__state", "message__is_exercise")
+        Delivery.objects.filter(pk=token_delivery(token))
+        .values_list("message__state", "message__is_exercise")
         .first()
     )
     if row is None:
         raise LinkRefused(LinkRefused.GONE)
-    person_id, message_id, state, is_exercise = row
+    state, is_exercise = row
     if state == Message.State.CANCELLED:
         raise LinkRefused(LinkRefused.CANCELLED)
-    return AnswerTarget(pk, person_id, message_id, is_exercise)
+    return bool(is_exercise)
 
 
 def answer_accept(
@@ -148,7 +137,7 @@ def answer_take(
         )
         taken = cursor.fetchone()
     if taken is None:
-        answer_target(token)  # raises: the delivery is gone or its message cancelled
+        answer_link(token)  # raises: the delivery is gone or its message cancelled
     return at
 
 
