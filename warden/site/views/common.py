@@ -24,17 +24,28 @@ class LanguageLink:
 
 def language_links(request: HttpRequest) -> list[LanguageLink]:
     """The same page in each shipped language (the path prefix selects the language)."""
-    here = request.get_full_path()
     current = selectors.language()
     links = []
     for code, _name in settings.LANGUAGES:
         info = translation.get_language_info(code)
         links.append(
             LanguageLink(
-                code, info["name_local"], translate_url(here, code), info["bidi"], code == current
+                code, info["name_local"], _in_language(request, code), info["bidi"], code == current
             )
         )
     return links
+
+
+def _in_language(request: HttpRequest, code: str) -> str:
+    """This page's URL in ``code``: its view reversed under that language, with the query.
+    ``translate_url`` gives the same but resolves the path again for every language."""
+    match = request.resolver_match
+    if match is None or not match.url_name:
+        return translate_url(request.get_full_path(), code)
+    with translation.override(code):
+        url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url
 
 
 def neutral_url(name: str, *args: Any) -> str:
