@@ -3,6 +3,11 @@
 Opening a link never records an answer by itself: mail security scanners fetch every link
 in a message. The page asks for one click (and an optional note); the POST takes the answer
 (``welfare.services.inbox``).
+
+The pages are small and set no cookie: a layout of their own (``answer_base.html``) with
+plain language links, and no CSRF cookie — the unguessable token in the path already keeps
+another site from posting an answer, and a person in danger must never meet "CSRF
+verification failed" because a mail app's browser dropped a cookie (decisions/0014).
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 
 from warden.alerting.links import ANSWERS
 from warden.geo.models import Country
+from warden.site.views.common import language_links
 from warden.welfare.models import Status, WelfareEvent
 from warden.welfare.services import NOTE_MAX
 from warden.welfare.services.inbox import LinkRefused, answer_link, answer_take
@@ -58,8 +65,15 @@ def _link(token: str) -> tuple[bool | None, str]:
         return None, str(REFUSALS[refused.reason])
 
 
+def _page(
+    request: HttpRequest, template: str, context: dict[str, object], status: int = 200
+) -> HttpResponse:
+    context["language_links"] = language_links(request)
+    return render(request, template, context, status=status)
+
+
 def _refused(request: HttpRequest, error: str) -> HttpResponse:
-    return render(request, "alerting/answer.html", {"error": error}, status=400)
+    return _page(request, "alerting/answer.html", {"error": error}, status=400)
 
 
 def answer(request: HttpRequest, token: str) -> HttpResponse:
@@ -67,13 +81,14 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     is_exercise, error = _link(token)
     if is_exercise is None:
         return _refused(request, error)
-    return render(
+    return _page(
         request,
         "alerting/answer.html",
         {"token": token, "choices": Status.choices, "is_exercise": is_exercise},
     )
 
 
+@csrf_exempt  # the token is the credential; see the module's docstring
 def answer_choice(request: HttpRequest, token: str, answer: str) -> HttpResponse:
     """One answer: confirm with one click (GET); the POST puts it in the inbox, from which
     the worker records it within a pass."""
@@ -92,10 +107,10 @@ def answer_choice(request: HttpRequest, token: str, answer: str) -> HttpResponse
             )
         except LinkRefused as refused:
             return _refused(request, str(REFUSALS[refused.reason]))
-        return render(request, "alerting/answer_done.html", context)
+        return _page(request, "alerting/answer_done.html", context)
     is_exercise, error = _link(token)
     if is_exercise is None:
         return _refused(request, error)
     context["is_exercise"] = is_exercise
     status = 400 if request.method == "POST" else 200
-    return render(request, "alerting/answer_confirm.html", context, status=status)
+    return _page(request, "alerting/answer_confirm.html", context, status=status)

@@ -113,6 +113,27 @@ def test_the_answer_link_asks_for_one_click_and_records_the_answer(turkey, alice
 
 
 @SANDBOX
+def test_the_answer_pages_need_no_cookie_and_link_to_each_language(turkey, alice, bob, sender):
+    """A mail app's browser may drop cookies: the confirmation posts without a CSRF token
+    (the token in the path is the credential) and no page sets a cookie."""
+    _delivery, path = _sent_delivery(turkey, alice, bob, sender)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/" + path)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="csrfmiddlewaretoken"' not in html
+    assert f'href="/he/{path}"' in html  # the same page in Hebrew, by its path
+    assert 'content="noindex, nofollow"' in html
+    done = client.post("/" + path, {"note": ""})
+    assert done.status_code == 200
+    assert not page.cookies and not done.cookies
+    assert record_answers() == 1
+    hebrew = client.get(f"/he/{path}")
+    assert 'dir="rtl"' in hebrew.content.decode()
+    assert 'href="/' + path + '"' in hebrew.content.decode()
+
+
+@SANDBOX
 def test_tampered_expired_and_unknown_answers_are_refused(turkey, alice, bob, sender, settings):
     delivery, _path = _sent_delivery(turkey, alice, bob, sender)
     client = Client()
