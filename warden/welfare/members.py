@@ -6,12 +6,18 @@ transaction, like the expansion of a message. Anyone who answered between the ro
 ``answers_since`` and their page being written is marked answered at once.
 
 ``sync_message`` copies the outcome of a round message's deliveries onto the members
-(``reached_at``: handed off to a provider), in delivery-id order behind a cursor that stops
-at the first delivery still in flight.
+(``reached_at``: handed off to a provider), in delivery-id order behind a cursor; deliveries
+still in flight behind it are kept as stragglers and looked at again. ``sync_step`` copies
+page after page within a time budget, so "reached" keeps up with a large send, and only
+once the round's members are all written: a member written later is marked reached by
+``populate_page`` from the deliveries already handed off. The copy starts only after the
+transaction that finished the round's members committed, so no member can be written while
+their deliveries are being copied and be missed by both.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -27,6 +33,8 @@ from warden.welfare.models import CheckInRound, RoundMember, RoundMessage, Welfa
 
 PAGE = 5000
 SYNC_PAGE = 5000
+SYNC_BUDGET_SECONDS = 0.5
+STRAGGLERS_MAX = 2000
 COLUMNS = (
     "round_id",
     "person_id",
@@ -107,6 +115,19 @@ def _prefill(checkin: CheckInRound, ids: list[int]) -> None:
         )
 
 
+def _prefill_reached(checkin: CheckInRound, ids: list[int]) -> None:
+    """Members whose delivery of one of the round's messages was handed off before their
+    page was written (the copy waits until the round is written; see ``sync_step``)."""
+    reached = Delivery.objects.filter(
+        person_id__in=people_audience.id_set(ids),
+        person_id__gte=ids[0],
+        person_id__lte=ids[-1],
+        message_id__in=RoundMessage.objects.filter(round=checkin).values("message_id"),
+        state__in=REACHED,
+    ).values_list("person_id", flat=True)
+    _mark_reached(checkin.pk, sorted(set(reached)))
+
+
 def populate_page(checkin: CheckInRound) -> bool:
     """Write one page of members; False (and the round marked complete) when none is left.
     Call inside a transaction holding the round (no savepoint of its own: on SQLite the
@@ -119,6 +140,7 @@ def populate_page(checkin: CheckInRound) -> bool:
             return False
         bulk_insert(RoundMember._meta.db_table, COLUMNS, _rows(checkin, ids))
         _prefill(checkin, ids)
+        _prefill_reached(checkin, ids)
         checkin.members_through = ids[-1]
         checkin.save(update_fields=["members_through"])
     return True
@@ -144,46 +166,91 @@ def populate_step(*, pages: int = 10) -> bool:
 
 def sync_message(item: RoundMessage) -> bool:
     """Copy one page of the message's handed-off deliveries to the members' ``reached_at``.
-    Returns whether anything moved."""
+    Returns whether anything moved.
+
+    The cursor moves to the last delivery of the page that is done (sent, failed, cancelled);
+    the few behind it still in flight (a batch another worker holds, a retry waiting its
+    turn) are kept as stragglers and looked at again on every pass, so that one slow
+    delivery does not hold the copy of everything after it. Past ``STRAGGLERS_MAX`` of them
+    the cursor waits at the first one instead."""
+    moved = _sync_stragglers(item)
+    start = item.synced_through
     rows = list(
-        Delivery.objects.filter(message_id=item.message_id, id__gt=item.synced_through)
+        Delivery.objects.filter(message_id=item.message_id, id__gt=start)
         .order_by("id")
         .values_list("id", "person_id", "state")[:SYNC_PAGE]
     )
     if not rows:
+        if item.stragglers:
+            return moved
         state = Message.objects.filter(pk=item.message_id).values_list("state", flat=True).first()
         if state in (Message.State.SENDING, Message.State.CANCELLED, None):
             RoundMessage.objects.filter(pk=item.pk).update(synced=True)
+            item.synced = True
             return True
-        return False
-    reached: set[int] = set()
-    start = cursor = item.synced_through
-    blocked = False
-    for pk, person, state in rows:
-        if state in REACHED:
-            reached.add(person)
-        blocked = blocked or state in IN_FLIGHT
-        if not blocked:
-            cursor = pk
-    changed = 0
-    if reached:
-        ids = sorted(reached)
-        changed = RoundMember.objects.filter(
-            round_id=item.round_id,
-            person_id__in=people_audience.id_set(ids),
-            person_id__gte=ids[0],
-            person_id__lte=ids[-1],
-            reached_at__isnull=True,
-        ).update(reached_at=timezone.now())
+        return moved
+    done = [pk for pk, _person, state in rows if state not in IN_FLIGHT]
+    if not done:
+        return moved
+    cursor = done[-1]
+    behind = [pk for pk, _person, state in rows if state in IN_FLIGHT and pk < cursor]
+    if len(item.stragglers) + len(behind) > STRAGGLERS_MAX:
+        first = next(pk for pk, _person, state in rows if state in IN_FLIGHT)
+        cursor, behind = first - 1, []
+    reached = sorted({person for pk, person, state in rows if state in REACHED and pk <= cursor})
+    _mark_reached(item.round_id, reached)
     if cursor != start:
-        RoundMessage.objects.filter(pk=item.pk).update(synced_through=cursor)
         item.synced_through = cursor
-    return bool(changed) or cursor != start
+        item.stragglers = [*item.stragglers, *behind]
+        RoundMessage.objects.filter(pk=item.pk).update(
+            synced_through=cursor, stragglers=item.stragglers
+        )
+        return True
+    return moved
 
 
-def sync_step(*, limit: int = 20) -> bool:
-    """Worker: one page for each round message whose deliveries are not all copied."""
+def _sync_stragglers(item: RoundMessage) -> bool:
+    """Copy the stragglers that are done now; keep those still in flight."""
+    if not item.stragglers:
+        return False
+    rows = list(
+        Delivery.objects.filter(id__in=item.stragglers).values_list("id", "person_id", "state")
+    )
+    _mark_reached(item.round_id, sorted({person for _pk, person, s in rows if s in REACHED}))
+    waiting = sorted(pk for pk, _person, state in rows if state in IN_FLIGHT)
+    if waiting == sorted(item.stragglers):
+        return False
+    item.stragglers = waiting
+    RoundMessage.objects.filter(pk=item.pk).update(stragglers=waiting)
+    return True
+
+
+def _mark_reached(round_id: int, people: list[int]) -> int:
+    if not people:
+        return 0
+    return RoundMember.objects.filter(
+        round_id=round_id,
+        person_id__in=people_audience.id_set(people),
+        person_id__gte=people[0],
+        person_id__lte=people[-1],
+        reached_at__isnull=True,
+    ).update(reached_at=timezone.now())
+
+
+def sync_step(*, limit: int = 20, budget: float | None = None) -> bool:
+    """Worker: copy the outcomes of the round messages whose deliveries are not all copied,
+    page after page until each has caught up with the sending or ``budget`` seconds (
+    ``SYNC_BUDGET_SECONDS``) are spent — a large send must not leave "reached" minutes
+    behind, nor hold the worker from sending. Rounds still being written wait until all
+    their members exist (``populate_page`` marks those already reached)."""
+    deadline = time.monotonic() + (SYNC_BUDGET_SECONDS if budget is None else budget)
     found = False
-    for item in RoundMessage.objects.filter(synced=False).order_by("id")[:limit]:
-        found = sync_message(item) or found
+    items = RoundMessage.objects.filter(synced=False, round__populated_at__isnull=False)
+    for item in items.order_by("id")[:limit]:
+        while sync_message(item):
+            found = True
+            if item.synced or time.monotonic() > deadline:
+                break
+        if time.monotonic() > deadline:
+            break
     return found

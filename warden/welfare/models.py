@@ -228,8 +228,9 @@ class RoundMember(models.Model):
 class RoundMessage(models.Model):
     """A message that asked (part of) a round: the first ask, a reminder or a cascade step.
 
-    ``synced_through`` is the last delivery id whose outcome was copied to the members
-    (``reached_at``)."""
+    ``synced_through`` is the delivery id up to which outcomes were copied to the members
+    (``reached_at``); ``stragglers`` are the ids behind it that were still in flight (a
+    retry waiting its turn), checked again on each pass so that they hold nobody up."""
 
     class Purpose(models.TextChoices):
         INITIAL = "initial", _("First ask")
@@ -243,6 +244,7 @@ class RoundMessage(models.Model):
     people = models.PositiveIntegerField(_("people asked"), null=True, blank=True)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     synced_through = models.BigIntegerField(default=0)
+    stragglers = models.JSONField(default=list, blank=True)
     synced = models.BooleanField(default=False)
 
     class Meta:

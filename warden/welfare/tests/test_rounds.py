@@ -246,9 +246,65 @@ def test_reached_counts_follow_the_deliveries_handed_off(turkey, dave, sender):
     assert members.sync_step() is True
     counts = round_counts(checkin)
     assert (counts.audience, counts.reached) == (3, 2)
-    assert members.sync_step() is True  # the message is now fully copied
-    assert RoundMessage.objects.get(round=checkin).synced is True
+    assert RoundMessage.objects.get(round=checkin).synced is True  # caught up in one step
     assert members.sync_step() is False
+
+
+@SANDBOX
+def test_reached_keeps_up_with_a_large_send_page_after_page(turkey, dave, sender, monkeypatch):
+    monkeypatch.setattr(members, "SYNC_PAGE", 2)
+    for index in range(5):
+        present(f"P{index}", email=f"p{index}@example.org")
+    checkin = round_open(acting_user=dave, details=details(), area=turkey)
+    expand_all()
+    send_all(sender)
+    assert members.sync_step(budget=0) is True  # out of time after one page
+    assert round_counts(checkin).reached == 2
+    assert members.sync_step() is True  # the rest, page after page, in one step
+    assert round_counts(checkin).reached == 5
+    assert RoundMessage.objects.get(round=checkin).synced is True
+
+
+@SANDBOX
+def test_a_delivery_still_in_flight_does_not_hold_up_the_others(turkey, dave, sender):
+    for index in range(4):
+        present(f"P{index}", email=f"p{index}@example.org")
+    checkin = round_open(acting_user=dave, details=details(), area=turkey)
+    expand_all()
+    send_all(sender)
+    slow = Delivery.objects.order_by("id")[1]  # a retry waiting its turn
+    Delivery.objects.filter(pk=slow.pk).update(state=Delivery.State.QUEUED, sent_at=None)
+    assert members.sync_step() is True
+    item = RoundMessage.objects.get(round=checkin)
+    assert item.stragglers == [slow.pk] and item.synced is False
+    assert round_counts(checkin).reached == 3
+    assert members.sync_step() is False  # nothing new
+    Delivery.objects.filter(pk=slow.pk).update(state=Delivery.State.SENT)
+    assert members.sync_step() is True
+    item.refresh_from_db()
+    assert (item.stragglers, item.synced) == ([], True)
+    assert round_counts(checkin).reached == 4
+
+
+@SANDBOX
+def test_members_written_after_their_delivery_was_handed_off_count_as_reached(
+    turkey, dave, sender, monkeypatch
+):
+    monkeypatch.setattr(members, "PAGE", 2)
+    monkeypatch.setattr("warden.welfare.services.rounds.INLINE_PAGES", 1)
+    for index in range(5):
+        present(f"P{index}", email=f"p{index}@example.org")
+    checkin = round_open(acting_user=dave, details=details(), area=turkey)
+    expand_all()
+    send_all(sender)
+    assert checkin.members.count() == 2
+    assert members.sync_step() is False  # the copy waits for the round's members
+    while members.populate_step():
+        pass
+    assert round_counts(checkin).reached == 3  # the pages written after the hand-off
+    assert members.sync_step() is True
+    counts = round_counts(checkin)
+    assert (counts.audience, counts.reached) == (5, 5)
 
 
 def test_a_large_audience_is_written_in_pages_by_the_worker(turkey, dave, monkeypatch):
