@@ -77,7 +77,8 @@ CHILD_PID=""
 
 run_pytest() {
     local status=0
-    timeout --kill-after=30 "$PYTEST_TIMEOUT" .venv/bin/pytest "$@" &
+    # One test process per core (pytest-xdist); WARDEN_TEST_WORKERS=0 runs them in this one.
+    timeout --kill-after=30 "$PYTEST_TIMEOUT" .venv/bin/pytest -n "${WARDEN_TEST_WORKERS:-auto}" "$@" &
     CHILD_PID=$!
     wait "$CHILD_PID" || status=$?
     CHILD_PID=""
