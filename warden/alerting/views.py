@@ -34,6 +34,11 @@ class AnswerForm(forms.Form):
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class LeftForm(AnswerForm):
+    """The answer "I have left": where to, as well."""
+
     left_to = forms.ModelChoiceField(
         label=gettext_lazy("Where did you go? (optional)"),
         queryset=Country.objects.order_by("name"),
@@ -94,7 +99,7 @@ def answer_choice(request: HttpRequest, token: str, answer: str) -> HttpResponse
     the worker records it within a pass."""
     if answer not in ANSWERS:
         return _refused(request, _("Choose one of the answers in the message."))
-    form = AnswerForm(request.POST or None)
+    form = (LeftForm if answer == Status.LEFT else AnswerForm)(request.POST or None)
     context = {"token": token, "answer": answer, "label": Status(answer).label, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,7 +108,7 @@ def answer_choice(request: HttpRequest, token: str, answer: str) -> HttpResponse
                 status=answer,
                 channel=WelfareEvent.Channel.LINK,
                 note=form.cleaned_data["note"],
-                left_to=form.cleaned_data["left_to"] if answer == Status.LEFT else None,
+                left_to=form.cleaned_data.get("left_to"),
             )
         except LinkRefused as refused:
             return _refused(request, str(REFUSALS[refused.reason]))

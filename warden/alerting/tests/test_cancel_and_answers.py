@@ -134,6 +134,22 @@ def test_the_answer_pages_need_no_cookie_and_link_to_each_language(turkey, alice
 
 
 @SANDBOX
+def test_i_have_left_asks_where_to_and_the_other_answers_do_not(turkey, alice, bob, sender):
+    delivery, path = _sent_delivery(turkey, alice, bob, sender)
+    client = Client()
+    left = "/" + path.replace("/safe/", "/left/")
+    assert 'name="left_to"' in client.get(left).content.decode()
+    assert 'name="left_to"' not in client.get("/" + path).content.decode()
+    bad = client.post(left, {"note": "", "left_to": "XX"})
+    assert bad.status_code == 400  # not a country: the form says so, nothing is taken
+    assert record_answers() == 0
+    assert client.post(left, {"note": "", "left_to": "GR"}).status_code == 200
+    assert record_answers() == 1
+    event = WelfareEvent.objects.get()
+    assert (event.status, event.left_to_id, event.delivery_id) == ("left", "GR", delivery.pk)
+
+
+@SANDBOX
 def test_tampered_expired_and_unknown_answers_are_refused(turkey, alice, bob, sender, settings):
     delivery, _path = _sent_delivery(turkey, alice, bob, sender)
     client = Client()
