@@ -1,4 +1,4 @@
-"""The project-level app: its ready() registers Warden's system checks."""
+"""The project-level app: its ready() registers Warden's system checks and lookups."""
 
 from __future__ import annotations
 
@@ -12,3 +12,6 @@ class WardenConfig(AppConfig):
 
     def ready(self) -> None:
         from warden import checks  # noqa: F401  (registers the checks)
+        from warden.lib import lookups
+
+        lookups.register()

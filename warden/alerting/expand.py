@@ -66,7 +66,7 @@ def next_page(message: Message, *, page: int = PAGE) -> list[int]:
         remaining = [pk for pk in message.people if pk > after]
         if not remaining:
             return []
-        people = Person.objects.filter(pk__in=people_audience.id_set(remaining))
+        people = Person.objects.filter(pk__any_of=remaining)
         if message.is_exercise:
             people = people.filter(exercise_participant=True)
         return list(people.order_by("pk").values_list("pk", flat=True)[:page])
@@ -80,7 +80,7 @@ def next_page(message: Message, *, page: int = PAGE) -> list[int]:
 def _in_page(ids: list[int]) -> dict[str, object]:
     """Filter keywords for "person_id is one of ``ids``" that use the person index."""
     return {
-        "person_id__in": people_audience.id_set(ids),
+        "person_id__any_of": ids,
         "person_id__gte": ids[0],
         "person_id__lte": ids[-1],
     }

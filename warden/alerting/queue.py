@@ -23,7 +23,6 @@ from django.utils import timezone
 from warden.alerting.models import Attempt, Delivery, Message
 from warden.alerting.transports.base import Outcome
 from warden.lib.bulk import bulk_insert, db_moment, values_rows
-from warden.people.audience import id_set
 
 TABLE = Delivery._meta.db_table
 UPDATE_PAGE = 1000
@@ -97,7 +96,7 @@ def load(ids: Sequence[int]) -> list[Claimed]:
     """The claimed deliveries with their decrypted address, the person's given name and
     whether their message was cancelled meanwhile (one query)."""
     rows = (
-        Delivery.objects.filter(id__in=id_set(list(ids)), id__gte=ids[0], id__lte=ids[-1])
+        Delivery.objects.filter(id__any_of=list(ids), id__gte=ids[0], id__lte=ids[-1])
         .order_by("id")
         .values_list(
             "id",

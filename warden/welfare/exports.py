@@ -28,7 +28,6 @@ from lxml import etree
 
 from warden.accounts.roles import authorize
 from warden.audit.services import record
-from warden.people.audience import id_set
 from warden.people.models import Person
 from warden.welfare.models import STATUS_LABELS, CheckInRound, RoundMember, Status, WelfareEvent
 from warden.welfare.scope import check_scope
@@ -74,7 +73,7 @@ def _pages(checkin: CheckInRound) -> Iterator[list[RoundMember]]:
 
 
 def _people(ids: list[int]) -> dict[int, Person]:
-    people = Person.objects.filter(pk__in=id_set(ids), pk__gte=ids[0], pk__lte=ids[-1])
+    people = Person.objects.filter(pk__any_of=ids, pk__gte=ids[0], pk__lte=ids[-1])
     return {p.pk: p for p in people}
 
 
@@ -126,7 +125,7 @@ def _add(parent: etree._Element, name: str, text: str) -> None:
 def _events(checkin: CheckInRound, ids: list[int]) -> dict[int, list[WelfareEvent]]:
     events = (
         WelfareEvent.objects.filter(
-            person_id__in=id_set(ids),
+            person_id__any_of=ids,
             person_id__gte=ids[0],
             person_id__lte=ids[-1],
             at__gte=checkin.answers_since,

@@ -70,7 +70,7 @@ def _places(checkin: CheckInRound, ids: list[int]) -> dict[int, tuple[int | None
     at = checkin.opened_at
     trips = (
         Trip.objects.filter(
-            person_id__in=people_audience.id_set(ids),
+            person_id__any_of=ids,
             person_id__gte=ids[0],
             person_id__lte=ids[-1],
             country_id=checkin.country_id,
@@ -97,7 +97,7 @@ def _prefill(checkin: CheckInRound, ids: list[int]) -> None:
     """Members who answered before their page was written: their latest answer."""
     events = (
         WelfareEvent.objects.filter(
-            person_id__in=people_audience.id_set(ids),
+            person_id__any_of=ids,
             person_id__gte=ids[0],
             person_id__lte=ids[-1],
             at__gte=checkin.answers_since,
@@ -119,7 +119,7 @@ def _prefill_reached(checkin: CheckInRound, ids: list[int]) -> None:
     """Members whose delivery of one of the round's messages was handed off before their
     page was written (the copy waits until the round is written; see ``sync_step``)."""
     reached = Delivery.objects.filter(
-        person_id__in=people_audience.id_set(ids),
+        person_id__any_of=ids,
         person_id__gte=ids[0],
         person_id__lte=ids[-1],
         message_id__in=RoundMessage.objects.filter(round=checkin).values("message_id"),
@@ -230,7 +230,7 @@ def _mark_reached(round_id: int, people: list[int]) -> int:
         return 0
     return RoundMember.objects.filter(
         round_id=round_id,
-        person_id__in=people_audience.id_set(people),
+        person_id__any_of=people,
         person_id__gte=people[0],
         person_id__lte=people[-1],
         reached_at__isnull=True,
