@@ -242,14 +242,27 @@ def sync_step(*, limit: int = 20, budget: float | None = None) -> bool:
     page after page until each has caught up with the sending or ``budget`` seconds (
     ``SYNC_BUDGET_SECONDS``) are spent — a large send must not leave "reached" minutes
     behind, nor hold the worker from sending. Rounds still being written wait until all
-    their members exist (``populate_page`` marks those already reached)."""
+    their members exist (``populate_page`` marks those already reached).
+
+    Each page is copied in a transaction that holds the round message's row, read afresh:
+    a second worker skips that message rather than copy the same page again behind the
+    first one's row locks."""
     deadline = time.monotonic() + (SYNC_BUDGET_SECONDS if budget is None else budget)
     found = False
-    items = RoundMessage.objects.filter(synced=False, round__populated_at__isnull=False)
-    for item in items.order_by("id")[:limit]:
-        while sync_message(item):
+    pending = RoundMessage.objects.filter(synced=False, round__populated_at__isnull=False)
+    for pk in pending.order_by("id").values_list("pk", flat=True)[:limit]:
+        while True:
+            with transaction.atomic():
+                item = (
+                    RoundMessage.objects.select_for_update(skip_locked=True)
+                    .filter(pk=pk, synced=False)
+                    .first()
+                )
+                moved = item is not None and sync_message(item)
+            if not moved:
+                break
             found = True
-            if item.synced or time.monotonic() > deadline:
+            if item is None or item.synced or time.monotonic() > deadline:
                 break
         if time.monotonic() > deadline:
             break

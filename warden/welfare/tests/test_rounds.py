@@ -3,12 +3,14 @@ the cascade to the next contact point, reached counts, departures, `warden round
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection, connections, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -284,6 +286,42 @@ def test_a_delivery_still_in_flight_does_not_hold_up_the_others(turkey, dave, se
     item.refresh_from_db()
     assert (item.stragglers, item.synced) == ([], True)
     assert round_counts(checkin).reached == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@SANDBOX
+def test_a_round_message_another_worker_is_copying_is_skipped(turkey, dave, sender):
+    present("Dana", email="dana@example.org")
+    present("Eli", email="eli@example.org")
+    checkin = round_open(acting_user=dave, details=details(), area=turkey)
+    expand_all()
+    send_all(sender)
+    item = RoundMessage.objects.get(round=checkin)
+    holding, release = threading.Event(), threading.Event()
+
+    def other_worker() -> None:
+        try:
+            with transaction.atomic():
+                RoundMessage.objects.select_for_update().get(pk=item.pk)
+                holding.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '1s'")  # a wait would fail, not hang
+            assert members.sync_step() is False  # skipped, not copied a second time
+        assert round_counts(checkin).reached == 0
+    finally:
+        release.set()
+        thread.join(10)
+    assert members.sync_step() is True
+    assert round_counts(checkin).reached == 2
 
 
 @SANDBOX
