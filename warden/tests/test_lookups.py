@@ -61,7 +61,7 @@ def test_with_stale_statistics_a_page_is_not_planned_as_a_join(turkey):
     # ``IN (SELECT unnest(...))`` was then planned as a nested loop over the id list, which
     # took seconds a page; ``= ANY`` stays a filter on one index scan.
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {RoundMember._meta.db_table}")  # noqa: S608
+        cursor.execute(f"ANALYZE {RoundMember._meta.db_table}")
     people = Person.objects.bulk_create([Person() for _ in range(3000)])
     checkin = a_round(turkey)
     bulk_insert(
