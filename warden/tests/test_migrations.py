@@ -1,4 +1,5 @@
-"""Every model change has its migration."""
+"""Every model change has its migration; the migrations that drop covered indexes drop
+exactly those, and put them back when reversed."""
 
 from __future__ import annotations
 
@@ -6,6 +7,21 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from warden.lib.migrations import single_column_indexes
+
+COVERED = [
+    ("alerting_delivery", "message_id"),
+    ("alerting_delivery", "person_id"),
+    ("alerting_attempt", "delivery_id"),
+    ("welfare_roundmember", "round_id"),
+    ("welfare_welfareevent", "person_id"),
+    ("welfare_pendinganswer", "person_id"),
+    ("welfare_pendinganswer", "left_to_id"),
+]
+KEPT = [("alerting_delivery", "contact_point_id"), ("welfare_roundmember", "person_id")]
 
 
 @pytest.mark.django_db
@@ -17,3 +33,23 @@ def test_no_migration_is_missing():
         pytest.fail(f"Changes without a migration (run `warden makemigrations`):\n{out.getvalue()}")
 
     assert "No changes detected" in out.getvalue()
+
+
+def indexed(table: str, column: str) -> bool:
+    return bool(single_column_indexes(connection, table, column))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_covered_key_indexes_are_dropped_and_put_back_when_reversed():
+    assert [pair for pair in COVERED if indexed(*pair)] == []
+    assert all(indexed(*pair) for pair in KEPT)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("alerting", "0002_contact_preference")])
+    try:
+        assert all(indexed(*pair) for pair in COVERED)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert [pair for pair in COVERED if indexed(*pair)] == []
+    assert all(indexed(*pair) for pair in KEPT)

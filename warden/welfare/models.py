@@ -53,7 +53,9 @@ class WelfareEvent(models.Model):
         API = "api", _("API")
         OFFICER = "officer", _("Recorded by an officer")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="welfare_events")
+    person = models.ForeignKey(  # indexed by welfare_person_at
+        Person, on_delete=models.CASCADE, related_name="welfare_events", db_index=False
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     channel = models.CharField(_("answered by"), max_length=10, choices=Channel.choices)
     message = models.ForeignKey(
@@ -87,21 +89,34 @@ class WelfareEvent(models.Model):
 
 class PendingAnswer(models.Model):
     """A person's answer taken from a link, the API or an SMS reply, waiting for the worker
-    to record it as a WelfareEvent (``welfare.services.inbox``). Rows live for seconds."""
+    to record it as a WelfareEvent (``welfare.services.inbox``). Rows live for seconds.
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    Its keys have no index: the table is read in id order and stays a few rows long, while
+    every answer taken would pay for each index (``drop_covered_indexes``)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
     status = models.CharField(max_length=12, choices=Status.choices)
     channel = models.CharField(max_length=10, choices=WelfareEvent.Channel.choices)
     message = models.ForeignKey(
-        "alerting.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "alerting.Message",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     delivery = models.ForeignKey(
-        "alerting.Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "alerting.Delivery",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     note = EncryptedTextField(blank=True)
     place = EncryptedTextField(blank=True)
     left_to = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # When the person answered: the recorded event keeps this time.
     at = models.DateTimeField()
@@ -190,7 +205,9 @@ class RoundMember(models.Model):
     message first reached them (handed off), and where they were when the round opened
     (city and area, for the aggregated map and table)."""
 
-    round = models.ForeignKey(CheckInRound, on_delete=models.CASCADE, related_name="members")
+    round = models.ForeignKey(  # indexed by round_member_unique
+        CheckInRound, on_delete=models.CASCADE, related_name="members", db_index=False
+    )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, blank=True, default=""
