@@ -10,6 +10,7 @@ worker held in flight is sent twice.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ from django.utils import timezone
 from warden.alerting.models import Attempt, Delivery, Message
 from warden.alerting.transports.base import Outcome
 from warden.lib.bulk import bulk_insert, db_moment, values_rows
+from warden.people import crypto
+from warden.people.fields import purpose_of
+from warden.people.models import ContactPoint, Person
 
 TABLE = Delivery._meta.db_table
 UPDATE_PAGE = 1000
@@ -55,30 +59,6 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     return max(delay, retry_after or 0.0)
 
 
-def claim(channel: str, limit: int, worker: str) -> list[int]:
-    """Lease up to ``limit`` due deliveries of ``channel``, most urgent first."""
-    if limit <= 0:
-        return []
-    now = timezone.now()
-    lease = now + timedelta(seconds=settings.WARDEN_ALERT_LEASE_SECONDS)
-    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    sql = (
-        f"UPDATE {TABLE} SET state = 'sending', lease_until = %s, leased_by = %s, "  # noqa: S608
-        "attempts = attempts + 1 "
-        f"WHERE id IN (SELECT id FROM {TABLE} WHERE state = 'queued' AND channel = %s "
-        "AND next_attempt_at <= %s ORDER BY priority, next_attempt_at, id "
-        f"LIMIT %s{lock}) RETURNING id"
-    )
-    due = Delivery.objects.filter(
-        state=Delivery.State.QUEUED, channel=channel, next_attempt_at__lte=now
-    )
-    if not due.exists():  # a read: no write transaction (SQLite: no write lock to wait for)
-        return []
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [db_moment(lease), worker, channel, db_moment(now), limit])
-        return sorted(row[0] for row in cursor.fetchall())
-
-
 @dataclass(frozen=True)
 class Claimed:
     delivery_id: int
@@ -92,25 +72,98 @@ class Claimed:
     cancelled: bool = False
 
 
-def load(ids: Sequence[int]) -> list[Claimed]:
-    """The claimed deliveries with their decrypted address, the person's given name and
-    whether their message was cancelled meanwhile (one query)."""
-    rows = (
-        Delivery.objects.filter(id__any_of=list(ids), id__gte=ids[0], id__lte=ids[-1])
-        .order_by("id")
-        .values_list(
-            "id",
-            "message_id",
-            "channel",
-            "language",
-            "attempts",
-            "contact_point__value",
-            "person__given_name",
-            "message__state",
-        )
+# What sending a claimed delivery needs, joined by key to the claimed rows ``d``.
+CLAIMED_SELECT = (
+    "SELECT d.id, d.message_id, d.channel, d.language, d.attempts, c.value, p.given_name, "  # noqa: S608
+    f"m.state FROM d JOIN {ContactPoint._meta.db_table} c ON c.id = d.contact_point_id "
+    f"JOIN {Person._meta.db_table} p ON p.id = d.person_id "
+    f"JOIN {Message._meta.db_table} m ON m.id = d.message_id ORDER BY d.id"
+)
+CLAIMED_COLUMNS = "id, message_id, contact_point_id, person_id, channel, language, attempts"
+
+
+def claim(channel: str, limit: int, worker: str) -> list[Claimed]:
+    """Lease up to ``limit`` due deliveries of ``channel``, most urgent first, and return
+    them with what sending needs (see ``load``).
+
+    PostgreSQL: one statement. The due rows are picked and locked once, in a MATERIALIZED
+    WITH clause: as ``UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)``
+    the planner may run the subquery again for each row it updates, and each run skips
+    the rows already updated and locks the next ones, so the claim could take every due
+    delivery instead of ``limit`` (past a provider's rate limit). Then the UPDATE, and the
+    addresses joined to its rows. SQLite (one writer; no UPDATE in WITH): the UPDATE, whose
+    subquery runs once, then ``load``."""
+    if limit <= 0:
+        return []
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.WARDEN_ALERT_LEASE_SECONDS)
+    due = Delivery.objects.filter(
+        state=Delivery.State.QUEUED, channel=channel, next_attempt_at__lte=now
     )
+    if not due.exists():  # a read: no write transaction (SQLite: no write lock to wait for)
+        return []
+    pick = (
+        f"SELECT id FROM {TABLE} WHERE state = 'queued' AND channel = %s "  # noqa: S608
+        "AND next_attempt_at <= %s ORDER BY priority, next_attempt_at, id LIMIT %s"
+    )
+    assign = "state = 'sending', lease_until = %s, leased_by = %s, attempts = attempts + 1"
+    returning = ", ".join(f"{TABLE}.{column}" for column in CLAIMED_COLUMNS.split(", "))
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH picked AS MATERIALIZED ({pick} FOR UPDATE SKIP LOCKED), "  # noqa: S608
+                f"d AS (UPDATE {TABLE} SET {assign} FROM picked WHERE {TABLE}.id = picked.id "
+                f"RETURNING {returning}) {CLAIMED_SELECT}",
+                [channel, db_moment(now), limit, db_moment(lease), worker],
+            )
+            return _claimed(cursor.fetchall())
+        cursor.execute(
+            f"UPDATE {TABLE} SET {assign} WHERE id IN ({pick}) RETURNING id",  # noqa: S608
+            [db_moment(lease), worker, channel, db_moment(now), limit],
+        )
+        ids = sorted(row[0] for row in cursor.fetchall())
+    return load(ids)
+
+
+def load(ids: Sequence[int]) -> list[Claimed]:
+    """The deliveries ``ids`` with their decrypted address, the person's given name and
+    whether their message was cancelled meanwhile (one query).
+
+    The deliveries are read first, by key (a MATERIALIZED WITH clause), and the rest joined
+    to them: left to itself, PostgreSQL with statistics older than a fresh expansion read
+    the message's every delivery through its index to find the page's few hundred."""
+    if not ids:
+        return []
+    if connection.vendor == "postgresql":
+        chosen = "id = ANY(%s::bigint[])"
+        param: Any = list(ids)
+    else:
+        chosen, param = "id IN (SELECT value FROM json_each(%s))", json.dumps(list(ids))
+    sql = (
+        f"WITH d AS MATERIALIZED (SELECT {CLAIMED_COLUMNS} FROM {TABLE} "  # noqa: S608
+        f"WHERE {chosen}) {CLAIMED_SELECT}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param])
+        return _claimed(cursor.fetchall())
+
+
+def _claimed(rows: Sequence[tuple[Any, ...]]) -> list[Claimed]:
+    address, name = purpose_of(ContactPoint, "value"), purpose_of(Person, "given_name")
     cancelled = Message.State.CANCELLED
-    return [Claimed(*row[:-1], row[-1] == cancelled) for row in rows]
+    return [
+        Claimed(
+            pk,
+            message_id,
+            channel,
+            language,
+            attempts,
+            crypto.decrypt(value, purpose=address),
+            crypto.decrypt(given_name, purpose=name),
+            state == cancelled,
+        )
+        for pk, message_id, channel, language, attempts, value, given_name, state in rows
+    ]
 
 
 @dataclass(frozen=True)

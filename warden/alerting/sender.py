@@ -71,11 +71,10 @@ class Sender:
         if transport is None:
             return 0
         want = limits.take_tokens(transport, batch or settings.WARDEN_ALERT_BATCH)
-        ids = queue.claim(channel, want, self.name)
-        limits.give_back(transport, want - len(ids))
-        if not ids:
+        claimed = queue.claim(channel, want, self.name)  # with each message's state
+        limits.give_back(transport, want - len(claimed))
+        if not claimed:
             return 0
-        claimed = queue.load(ids)  # with each message's state: the cancel check
         queue.cancel_claimed([c.delivery_id for c in claimed if c.cancelled], self.name)
         work = [(item, self.render(item)) for item in claimed if not item.cancelled]
         results = self.loop.run_until_complete(self.hand_off(transport, work))
@@ -94,7 +93,7 @@ class Sender:
                 last_error=failures[-1] if failures else "",
             )
         log.info("sent %s batch via %s: %s", channel, transport.name, counts)
-        return len(ids)
+        return len(claimed)
 
     def render(self, item: queue.Claimed) -> Outgoing | Outcome:
         try:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from warden.alerting import queue
 from warden.alerting.links import HOUR, SALT, TokenSigner, answer_token, delivery_for_token
-from warden.alerting.models import Attempt, Delivery, ProviderHealth
+from warden.alerting.models import Attempt, Delivery, Message, ProviderHealth
 from warden.alerting.tests.helpers import expand_all, present, send_all, smtp_server
 from warden.alerting.transports.base import Outcome
 from warden.test import publish
@@ -130,11 +130,34 @@ def _claimed(turkey: Any, alice: Any, bob: Any, count: int) -> list[int]:
         present(f"P{n}", email=f"p{n}@example.org")
     publish(turkey, 4, author=alice, approver=bob)
     expand_all()
-    return queue.claim("email", count, "me:1")
+    return [item.delivery_id for item in queue.claim("email", count, "me:1")]
 
 
 def _result(pk: int, outcome: Outcome, attempt: int = 1) -> queue.Result:
     return queue.Result(pk, attempt, timezone.now(), 12, outcome)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("authority")
+def test_a_claim_returns_each_delivery_with_its_address_and_name(turkey, alice, bob):
+    present("Dana", email="dana@example.org")
+    present("Eli", email="eli@example.org")
+    publish(turkey, 4, author=alice, approver=bob)
+    expand_all()
+
+    claimed = queue.claim("email", 10, "me:1")
+
+    assert sorted((c.address, c.name) for c in claimed) == [
+        ("dana@example.org", "Dana"),
+        ("eli@example.org", "Eli"),
+    ]
+    assert not any(c.cancelled for c in claimed)
+    assert [c.attempts for c in claimed] == [1, 1]
+    assert queue.claim("email", 10, "me:1") == []  # leased: not claimed twice
+    Message.objects.filter(pk=claimed[0].message_id).update(state=Message.State.CANCELLED)
+    again = queue.load([c.delivery_id for c in claimed])
+    assert [c.delivery_id for c in again] == [c.delivery_id for c in claimed]
+    assert all(c.cancelled for c in again)
 
 
 @pytest.mark.django_db
