@@ -23,13 +23,15 @@ from django.utils import timezone
 
 from warden.alerting.models import Attempt, Delivery, Message
 from warden.alerting.transports.base import Outcome
-from warden.lib.bulk import bulk_insert, db_moment, values_rows
+from warden.lib.bulk import bulk_insert, db_moment, rows_source
 from warden.people import crypto
 from warden.people.fields import purpose_of
 from warden.people.models import ContactPoint, Person
 
 TABLE = Delivery._meta.db_table
 UPDATE_PAGE = 1000
+# The PostgreSQL types of the columns a result sets row by row (``_update``).
+COLUMN_TYPES = {"provider_ref": "text", "next_attempt_at": "timestamptz", "error": "text"}
 ATTEMPT_COLUMNS = (
     "delivery_id",
     "number",
@@ -229,8 +231,8 @@ def _update(
     """Set ``fixed`` values and, from each row of ``rows`` (id, then one value per name in
     ``columns``), its own values, on the deliveries still leased by ``worker``.
 
-    PostgreSQL: one statement per page of rows, joined to a VALUES list (500 single-row
-    statements took longer than the batch's hand-off). SQLite: ``executemany`` of the
+    PostgreSQL: one statement per page of rows, joined to them as arrays (``rows_source``;
+    500 single-row statements took longer than the batch's hand-off). SQLite: ``executemany`` of the
     single-row statement, which runs in-process without round trips."""
     if not rows:
         return
@@ -238,11 +240,12 @@ def _update(
     assigned = [f"{name} = %s" for name in fixed]
     if connection.vendor == "postgresql":
         assigned += [f"{name} = v.{name}" for name in columns]
+        types = ["bigint", *(COLUMN_TYPES[name] for name in columns)]
         for start in range(0, len(rows), UPDATE_PAGE):
-            values, params = values_rows(rows[start : start + UPDATE_PAGE])
+            source, params = rows_source(rows[start : start + UPDATE_PAGE], types)
             cursor.execute(
                 f"UPDATE {TABLE} SET {', '.join(assigned)} "  # noqa: S608
-                f"FROM (VALUES {values}) AS v(id, {', '.join(columns)}) "
+                f"FROM {source} AS v(id, {', '.join(columns)}) "
                 f"WHERE {TABLE}.id = v.id AND {TABLE}.{lease}",
                 [*fixed.values(), *params, worker],
             )

@@ -47,6 +47,22 @@ def values_rows(rows: Sequence[tuple[Any, ...]]) -> tuple[str, list[Any]]:
     return ", ".join([row] * len(rows)), [value for values in rows for value in values]
 
 
+def rows_source(rows: Sequence[tuple[Any, ...]], types: Sequence[str]) -> tuple[str, list[Any]]:
+    """``rows`` (all of one width, ``types`` naming each column's PostgreSQL type) as a
+    table expression, and its parameters: ``WITH v (id, ...) AS (SELECT * FROM <source>)``
+    on both databases, or ``FROM <source> AS v(id, ...)`` on PostgreSQL.
+
+    PostgreSQL: ``unnest`` of one array parameter per column. A VALUES list of 500 rows
+    cost the worker about 4 ms of psycopg's client-side binding (it scans the query for
+    every placeholder) and the server as much again to parse; the arrays cost about a
+    quarter of each. SQLite: ``(VALUES …)``."""
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{name}[]" for name in types)
+        return f"unnest({arrays})", [list(column) for column in zip(*rows, strict=True)]
+    values, params = values_rows(rows)
+    return f"(VALUES {values})", params
+
+
 def db_moment(value: datetime | None) -> Any:
     """A timestamp as the raw driver wants it: aware on PostgreSQL, naive UTC text on SQLite."""
     if value is None or connection.vendor == "postgresql":

@@ -24,7 +24,7 @@ from warden.alerting.links import delivery_for_token
 from warden.alerting.models import Delivery, Message
 from warden.audit.services import record_many
 from warden.geo.models import Country
-from warden.lib.bulk import db_moment, values_rows
+from warden.lib.bulk import db_moment, rows_source
 from warden.welfare.models import CheckInRound, PendingAnswer, WelfareEvent
 from warden.welfare.services.answers import (
     FOLLOW_UP,
@@ -195,10 +195,11 @@ def _deliveries_answered(events: list[WelfareEvent]) -> None:
             first.setdefault((event.message_id, event.person_id), event.at)
     if not first:
         return
-    values, params = values_rows([(m, p, db_moment(at)) for (m, p), at in first.items()])
+    rows = [(m, p, db_moment(at)) for (m, p), at in first.items()]
+    source, params = rows_source(rows, ["bigint", "bigint", "timestamptz"])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH v (message_id, person_id, at) AS (VALUES {values}) "  # noqa: S608
+            f"WITH v (message_id, person_id, at) AS (SELECT * FROM {source}) "  # noqa: S608
             "UPDATE alerting_delivery SET answered_at = v.at FROM v "
             "WHERE alerting_delivery.message_id = v.message_id "
             "AND alerting_delivery.person_id = v.person_id "
@@ -224,10 +225,11 @@ def _waves(events: list[WelfareEvent]) -> list[list[WelfareEvent]]:
 def _members_mark(events: list[WelfareEvent]) -> None:
     """``members_mark`` for several people at once (one answer each): their memberships of
     open rounds take the answer unless a later one is there; the first answer's time stays."""
-    values, params = values_rows([(e.person_id, e.status, db_moment(e.at)) for e in events])
+    rows = [(e.person_id, e.status, db_moment(e.at)) for e in events]
+    source, params = rows_source(rows, ["bigint", "text", "timestamptz"])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH v (person_id, status, at) AS (VALUES {values}) "  # noqa: S608
+            f"WITH v (person_id, status, at) AS (SELECT * FROM {source}) "  # noqa: S608
             "UPDATE welfare_roundmember SET status = v.status, status_at = v.at, "
             "answered_at = COALESCE(welfare_roundmember.answered_at, v.at) "
             "FROM v, welfare_checkinround AS r "
