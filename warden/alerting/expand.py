@@ -20,7 +20,7 @@ from warden.alerting.models import Delivery, Message
 from warden.alerting.transports.registry import enabled_channels
 from warden.audit.services import record
 from warden.geo.selectors import area_lookup
-from warden.lib.bulk import bulk_insert, db_moment
+from warden.lib.bulk import bulk_insert, db_moment, refresh_statistics
 from warden.people import audience as people_audience
 from warden.people.models import ContactPoint, Person
 
@@ -164,6 +164,9 @@ def expand_page() -> bool:
         message.planned += written
         message.state = Message.State.EXPANDING
         message.save(update_fields=["expanded_through", "planned", "state"])
+    # Once committed: the planner learns of a large message's deliveries while they are
+    # sent and answered, not when autovacuum comes round.
+    refresh_statistics(Delivery._meta.db_table, message.planned - written, message.planned)
     return True
 
 

@@ -68,3 +68,25 @@ def db_moment(value: datetime | None) -> Any:
     if value is None or connection.vendor == "postgresql":
         return value
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+
+
+ANALYZE_FROM = 10_000
+
+
+def refresh_statistics(table: str, before: int, after: int) -> bool:
+    """PostgreSQL: ANALYZE ``table`` when a bulk writer's running count of its rows went
+    from ``before`` to ``after`` past 10,000, 100,000, 1,000,000… Returns whether it did.
+
+    Autovacuum analyzes a table up to a minute after it grew by a tenth — and a fresh
+    message's answers arrive in that minute. With statistics that still describe the table
+    before a bulk write the planner takes the new rows for a few, and joined the answers
+    of a batch to the deliveries by a nested loop over the whole table: 27 s for a
+    statement that takes milliseconds. An ANALYZE samples a fixed number of rows (about a
+    tenth of a second on a million), so a write of any size causes at most a few."""
+    if connection.vendor != "postgresql" or after < ANALYZE_FROM:
+        return False
+    if len(str(after)) <= len(str(max(before, 0))):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    return True

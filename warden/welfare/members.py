@@ -26,9 +26,10 @@ from django.utils import timezone
 
 from warden.alerting.models import Delivery, Message
 from warden.geo.selectors import area_lookup
-from warden.lib.bulk import bulk_insert
+from warden.lib.bulk import bulk_insert, refresh_statistics
 from warden.people import audience as people_audience
 from warden.people.models import Person, Trip
+from warden.welfare import tally
 from warden.welfare.models import CheckInRound, RoundMember, RoundMessage, WelfareEvent
 
 PAGE = 5000
@@ -159,8 +160,11 @@ def populate_step(*, pages: int = 10) -> bool:
             )
             if checkin is None:
                 return found
-            populate_page(checkin)
+            more = populate_page(checkin)
             found = True
+        if not more:  # written: the planner learns of a large round's members at once
+            written = sum(n for _status, _reached, n in tally.totals(checkin.pk))
+            refresh_statistics(RoundMember._meta.db_table, 0, written)
     return found
 
 
