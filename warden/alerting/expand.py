@@ -24,7 +24,7 @@ from warden.lib.bulk import bulk_insert, db_moment, refresh_statistics
 from warden.people import audience as people_audience
 from warden.people.models import ContactPoint, Person
 
-PAGE = 2000
+PAGE = 5000
 COLUMNS = (
     "message_id",
     "contact_point_id",
@@ -182,7 +182,7 @@ def _finish(message: Message) -> None:
     )
 
 
-def expand_step(*, pages: int = 10) -> bool:
+def expand_step(*, pages: int = 4) -> bool:
     """Worker step: up to ``pages`` pages (the sender gets a turn between calls)."""
     found = False
     for _ in range(pages):
