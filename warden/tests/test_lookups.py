@@ -3,31 +3,17 @@ stays a plain index scan when the table's statistics are older than its rows."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.utils import timezone
 
 from warden.lib.bulk import bulk_insert
 from warden.people.models import Person
-from warden.welfare.models import CheckInRound, RoundMember
+from warden.welfare.models import RoundMember
+from warden.welfare.tests.helpers import a_round
 
 pytestmark = pytest.mark.django_db
 POSTGRESQL = connection.vendor == "postgresql"
-
-
-def a_round(country) -> CheckInRound:
-    now = timezone.now()
-    return CheckInRound.objects.create(
-        title="Lookup",
-        country=country,
-        area_code=country.pk,
-        texts={},
-        opened_at=now,
-        answers_since=now,
-        deadline=now + timedelta(days=1),
-    )
 
 
 def test_any_of_finds_exactly_the_listed_ids_through_keys_and_foreign_keys(turkey):

@@ -55,3 +55,18 @@ def minutes_after(checkin: CheckInRound, minutes: float) -> datetime:
 
 
 __all__ = ["ANKARA", "ISTANBUL", "QUESTION", "details", "in_city", "minutes_after", "present"]
+
+
+def a_round(country: Any, **extra: Any) -> CheckInRound:
+    """A bare open round of ``country``, written directly (no members, no messages)."""
+    now = timezone.now()
+    return CheckInRound.objects.create(
+        title="Round",
+        country=country,
+        area_code=country.pk,
+        texts={},
+        opened_at=now,
+        answers_since=now,
+        deadline=now + timedelta(days=1),
+        **extra,
+    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 import threading
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.db import connection, connections, transaction
@@ -15,13 +14,13 @@ from django.db.models import Count, F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from warden.geo.models import Country
 from warden.lib.bulk import bulk_insert, db_moment
 from warden.people.models import Person
 from warden.people.retention import retention_purge
 from warden.welfare import steps, tally
 from warden.welfare.models import CheckInRound, RoundMember, RoundTally, Status
 from warden.welfare.selectors import Counts, _counts, round_counts
+from warden.welfare.tests.helpers import a_round
 
 pytestmark = pytest.mark.django_db
 STATUSES = ["", *Status.values]
@@ -44,20 +43,6 @@ def direct(round_id: int) -> Counts:
 def agrees(*rounds: CheckInRound) -> None:
     for checkin in rounds:
         assert round_counts(checkin) == direct(checkin.pk), f"round #{checkin.pk}"
-
-
-def a_round(country: Country, **extra: Any) -> CheckInRound:
-    now = timezone.now()
-    return CheckInRound.objects.create(
-        title="Tally",
-        country=country,
-        area_code=country.pk,
-        texts={},
-        opened_at=now,
-        answers_since=now,
-        deadline=now + timedelta(days=1),
-        **extra,
-    )
 
 
 def people(count: int) -> list[Person]:
