@@ -10,7 +10,6 @@ worker held in flight is sent twice.
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from django.utils import timezone
 from warden.alerting.models import Attempt, Delivery, Message
 from warden.alerting.transports.base import Outcome
 from warden.lib.bulk import bulk_insert, db_moment, rows_source
+from warden.lib.lookups import id_list_sql
 from warden.people import crypto
 from warden.people.fields import purpose_of
 from warden.people.models import ContactPoint, Person
@@ -81,7 +81,15 @@ CLAIMED_SELECT = (
     f"JOIN {Person._meta.db_table} p ON p.id = d.person_id "
     f"JOIN {Message._meta.db_table} m ON m.id = d.message_id ORDER BY d.id"
 )
-CLAIMED_COLUMNS = "id, message_id, contact_point_id, person_id, channel, language, attempts"
+CLAIMED_COLUMNS = (
+    "id",
+    "message_id",
+    "contact_point_id",
+    "person_id",
+    "channel",
+    "language",
+    "attempts",
+)
 
 
 def claim(channel: str, limit: int, worker: str) -> list[Claimed]:
@@ -109,7 +117,7 @@ def claim(channel: str, limit: int, worker: str) -> list[Claimed]:
         "AND next_attempt_at <= %s ORDER BY priority, next_attempt_at, id LIMIT %s"
     )
     assign = "state = 'sending', lease_until = %s, leased_by = %s, attempts = attempts + 1"
-    returning = ", ".join(f"{TABLE}.{column}" for column in CLAIMED_COLUMNS.split(", "))
+    returning = ", ".join(f"{TABLE}.{column}" for column in CLAIMED_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -136,14 +144,10 @@ def load(ids: Sequence[int]) -> list[Claimed]:
     the message's every delivery through its index to find the page's few hundred."""
     if not ids:
         return []
-    if connection.vendor == "postgresql":
-        chosen = "id = ANY(%s::bigint[])"
-        param: Any = list(ids)
-    else:
-        chosen, param = "id IN (SELECT value FROM json_each(%s))", json.dumps(list(ids))
+    chosen, param = id_list_sql("id", ids, connection.vendor)
     sql = (
-        f"WITH d AS MATERIALIZED (SELECT {CLAIMED_COLUMNS} FROM {TABLE} "  # noqa: S608
-        f"WHERE {chosen}) {CLAIMED_SELECT}"
+        f"WITH d AS MATERIALIZED (SELECT {', '.join(CLAIMED_COLUMNS)} "  # noqa: S608
+        f"FROM {TABLE} WHERE {chosen}) {CLAIMED_SELECT}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [param])
@@ -232,8 +236,9 @@ def _update(
     ``columns``), its own values, on the deliveries still leased by ``worker``.
 
     PostgreSQL: one statement per page of rows, joined to them as arrays (``rows_source``;
-    500 single-row statements took longer than the batch's hand-off). SQLite: ``executemany`` of the
-    single-row statement, which runs in-process without round trips."""
+    500 single-row statements took longer than the batch's hand-off). SQLite:
+    ``executemany`` of the single-row statement, which runs in-process without round
+    trips."""
     if not rows:
         return
     lease = "state = 'sending' AND leased_by = %s"

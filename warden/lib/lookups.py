@@ -16,6 +16,7 @@ Registered on integer and foreign-key fields by ``WardenConfig.ready``.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -24,21 +25,23 @@ from django.db.models import Lookup
 Sql = tuple[str, tuple[Any, ...]]
 
 
+def id_list_sql(column: str, ids: Sequence[int], vendor: str) -> tuple[str, Any]:
+    """``column`` is one of ``ids``, and the one parameter to bind: the condition behind
+    ``any_of``, for raw SQL too."""
+    if vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [int(pk) for pk in ids]
+    sql = f"{column} IN (SELECT value FROM json_each(%s))"  # noqa: S608 (column is a name)
+    return sql, json.dumps([int(pk) for pk in ids])
+
+
 class AnyOf(Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 
-    def get_prep_lookup(self) -> list[int]:
-        return [int(value) for value in self.rhs]
-
     def as_sql(self, compiler: Any, connection: Any) -> Sql:
         lhs, params = self.process_lhs(compiler, connection)
-        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608 (lhs is a column)
-        return sql, (*params, json.dumps(self.rhs))
-
-    def as_postgresql(self, compiler: Any, connection: Any) -> Sql:
-        lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::bigint[])", (*params, self.rhs)
+        sql, param = id_list_sql(lhs, self.rhs, connection.vendor)
+        return sql, (*params, param)
 
 
 def register() -> None:

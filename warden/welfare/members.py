@@ -262,11 +262,11 @@ def sync_step(*, limit: int = 20, budget: float | None = None) -> bool:
                     .filter(pk=pk, synced=False)
                     .first()
                 )
-                moved = item is not None and sync_message(item)
-            if not moved:
-                break
-            found = True
-            if item is None or item.synced or time.monotonic() > deadline:
+                if item is None:  # another worker is copying it, or it is done
+                    break
+                moved = sync_message(item)
+            found = found or moved
+            if not moved or item.synced or time.monotonic() > deadline:
                 break
         if time.monotonic() > deadline:
             break
