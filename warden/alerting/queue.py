@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from warden.alerting.models import Attempt, Delivery, Message
@@ -259,6 +260,18 @@ def _update(
     cursor.executemany(
         f"UPDATE {TABLE} SET {', '.join(assigned)} WHERE id = %s AND {lease}",  # noqa: S608
         [[*fixed.values(), *values[1:], values[0], worker] for values in rows],
+    )
+
+
+def release(ids: Sequence[int], worker: str) -> int:
+    """Claimed deliveries that were not attempted (the batch ran out of time): queued
+    again, due at once, their claim not counted as an attempt."""
+    if not ids:
+        return 0
+    return Delivery.objects.filter(
+        id__in=list(ids), state=Delivery.State.SENDING, leased_by=worker
+    ).update(
+        state=Delivery.State.QUEUED, lease_until=None, leased_by="", attempts=F("attempts") - 1
     )
 
 

@@ -12,6 +12,7 @@ import os
 import socket
 import time
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -24,6 +25,9 @@ from warden.alerting.transports.base import Outcome, Outgoing, Transport
 
 log = logging.getLogger(__name__)
 RENDERERS_KEPT = 64
+# A batch must be handed off within this share of the lease; the rest of the lease is
+# left for recording the results while the deliveries are still this worker's.
+LEASE_SPENT = 0.8
 
 
 def worker_name() -> str:
@@ -75,10 +79,12 @@ class Sender:
         limits.give_back(transport, want - len(claimed))
         if not claimed:
             return 0
+        deadline = self.loop.time() + settings.WARDEN_ALERT_LEASE_SECONDS * LEASE_SPENT
         queue.cancel_claimed([c.delivery_id for c in claimed if c.cancelled], self.name)
         work = [(item, self.render(item)) for item in claimed if not item.cancelled]
-        results = self.loop.run_until_complete(self.hand_off(transport, work))
+        results, unstarted = self.loop.run_until_complete(self.hand_off(transport, work, deadline))
         transport.after_batch()
+        queue.release([item.delivery_id for item in unstarted], self.name)
         counts = queue.record_results(
             results, channel=channel, provider=transport.name, worker=self.name
         )
@@ -106,40 +112,64 @@ class Sender:
             return Outcome.reject(f"rendering failed: {type(exc).__name__}")
 
     async def hand_off(
-        self, transport: Transport, work: Sequence[tuple[queue.Claimed, Outgoing | Outcome]]
-    ) -> list[queue.Result]:
+        self,
+        transport: Transport,
+        work: Sequence[tuple[queue.Claimed, Outgoing | Outcome]],
+        deadline: float,
+    ) -> tuple[list[queue.Result], list[queue.Claimed]]:
         """Send ``work`` over ``transport.concurrency`` lanes, each taking the next item when
-        its send is done (rather than a task per item waiting on a semaphore: cheaper)."""
+        its send is done (rather than a task per item waiting on a semaphore: cheaper).
+
+        Each transport bounds its own sends (``transport.timeout``); the batch as a whole
+        must end by ``deadline`` (event loop time), while the lease is still held, or
+        another worker could send the same deliveries again. At the deadline the sends in
+        flight end as timed out, and the items not started are returned, to be queued
+        again: (results, items not attempted)."""
         results: list[queue.Result | None] = [None] * len(work)
+        begun: list[tuple[datetime, float] | None] = [None] * len(work)
         items = iter(enumerate(work))
 
         async def lane() -> None:
             for index, (item, out) in items:
-                results[index] = await self.attempt(transport, item, out)
+                begun[index] = start = (timezone.now(), time.perf_counter())
+                results[index] = await self.attempt(transport, item, out, start)
 
         lanes = max(1, min(transport.concurrency, len(work)))
-        await asyncio.gather(*(lane() for _ in range(lanes)))
-        return [result for result in results if result is not None]
+        try:
+            async with asyncio.timeout_at(deadline):
+                await asyncio.gather(*(lane() for _ in range(lanes)))
+        except TimeoutError:
+            log.warning("batch via %s reached its deadline; ending it", transport.name)
+            for index, (item, _out) in enumerate(work):
+                start = begun[index]
+                if results[index] is None and start is not None:
+                    results[index] = self.result(item, start, Outcome.retry("timeout"))
+        unstarted = [item for (item, _out), start in zip(work, begun, strict=True) if not start]
+        return [result for result in results if result is not None], unstarted
 
     async def attempt(
-        self, transport: Transport, item: queue.Claimed, out: Outgoing | Outcome
+        self,
+        transport: Transport,
+        item: queue.Claimed,
+        out: Outgoing | Outcome,
+        start: tuple[datetime, float],
     ) -> queue.Result:
-        started = timezone.now()
-        clock = time.perf_counter()
         if isinstance(out, Outcome):
-            outcome = out
-        else:
-            try:
-                # asyncio.timeout, not wait_for: no extra task for every send.
-                async with asyncio.timeout(transport.timeout + 5):
-                    outcome = await transport.send(out)
-            except TimeoutError:
-                outcome = Outcome.retry("timeout")
-            except Exception as exc:  # a transport bug must not lose the batch
-                log.exception("transport %s failed", transport.name)
-                outcome = Outcome.retry(f"{type(exc).__name__}: {exc}"[:300])
-        duration = int((time.perf_counter() - clock) * 1000)
-        return queue.Result(item.delivery_id, item.attempts, started, duration, outcome)
+            return self.result(item, start, out)
+        try:
+            outcome = await transport.send(out)
+        except Exception as exc:  # a transport bug must not lose the batch
+            log.exception("transport %s failed", transport.name)
+            outcome = Outcome.retry(f"{type(exc).__name__}: {exc}"[:300])
+        return self.result(item, start, outcome)
+
+    @staticmethod
+    def result(
+        item: queue.Claimed, start: tuple[datetime, float], outcome: Outcome
+    ) -> queue.Result:
+        """The attempt begun at ``start`` (wall clock, performance counter)."""
+        duration = int((time.perf_counter() - start[1]) * 1000)
+        return queue.Result(item.delivery_id, item.attempts, start[0], duration, outcome)
 
     def close(self) -> None:
         for transport in registry.all_built():

@@ -3,6 +3,7 @@ receiver. Each delivery must end in the right state with every attempt recorded.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import json
@@ -74,6 +75,61 @@ def test_a_slow_provider_times_out_and_is_retried(fast_retries, sender, turkey, 
     assert delivery.state == Delivery.State.SENT
     first = Attempt.objects.filter(delivery=delivery).order_by("number").first()
     assert first is not None and not first.ok and "timeout" in first.error.lower()
+
+
+def test_a_batch_that_would_outlast_its_lease_ends_while_the_lease_is_held(
+    fast_retries, sender, turkey, alice, bob
+):
+    """A provider slower than the lease: the batch ends while its deliveries are still this
+    worker's (the send in flight as timed out, the rest queued again, unattempted), so no
+    other worker sweeps the lease and sends them a second time."""
+    fast_retries.WARDEN_ALERT_LEASE_SECONDS = 2
+    fast_retries.WARDEN_ALERT_TIMEOUT_SECONDS = 30  # the transport alone would wait on
+    fast_retries.WARDEN_ALERT_CONCURRENCY = 1
+    for index in range(3):
+        present(f"P{index}", email=None, phone=f"+90 532 123 45 6{index}")
+    with sms_stub(StubState(mode="slow", slow_seconds=6)) as stub:
+        fast_retries.WARDEN_ALERT_SMS_URLS = [stub.url]
+        publish(turkey, 4, author=alice, approver=bob)
+        expand_all()
+        assert sender.send_channel("sms") == 3
+        assert stub.state.requests == 1
+    deliveries = list(Delivery.objects.order_by("pk"))
+    assert {d.state for d in deliveries} == {Delivery.State.QUEUED}
+    assert [d.attempts for d in deliveries] == [1, 0, 0]
+    assert {d.leased_by for d in deliveries} == {""}
+    attempt = Attempt.objects.get()
+    assert attempt.delivery_id == deliveries[0].pk
+    assert not attempt.ok and attempt.error == "timeout"
+
+
+def test_an_smtp_session_cut_off_at_the_deadline_is_not_used_again(
+    fast_retries, sender, turkey, alice, bob
+):
+    fast_retries.WARDEN_ALERT_LEASE_SECONDS = 2
+    fast_retries.WARDEN_ALERT_TIMEOUT_SECONDS = 30
+    fast_retries.WARDEN_ALERT_CONCURRENCY = 1
+    slow = threading.Event()
+    slow.set()
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            if slow.is_set():
+                await asyncio.sleep(4)
+            return "250 OK"
+
+    with smtp_server(Handler()) as controller:
+        fast_retries.WARDEN_ALERT_EMAIL_URLS = [f"smtp://127.0.0.1:{controller.port}"]
+        present("Dana", email="dana@example.org")
+        publish(turkey, 4, author=alice, approver=bob)
+        expand_all()
+        assert sender.send_channel("email") == 1  # cut off in the middle of DATA
+        slow.clear()
+        assert sender.send_channel("email") == 1
+    delivery = Delivery.objects.get()
+    assert delivery.state == Delivery.State.SENT
+    attempts = list(Attempt.objects.order_by("number").values_list("ok", "error"))
+    assert attempts == [(False, "timeout"), (True, "")]
 
 
 def test_a_rejected_number_fails_at_once(fast_retries, sender, turkey, alice, bob):

@@ -257,6 +257,10 @@ class SmtpTransport(Transport):
             await self._discard(client)
             client = None
             return Outcome.retry(f"{type(exc).__name__}: {exc}")
+        except asyncio.CancelledError:  # the batch's deadline: the session's state is unknown
+            await self._discard(client)
+            client = None
+            raise
         finally:
             self._give_back(client)
         if errors:
