@@ -18,7 +18,10 @@ class HttpClient:
     def _session(self) -> aiohttp.ClientSession:
         if self.session is None or self.session.closed:
             connector = aiohttp.TCPConnector(limit=self.concurrency, ttl_dns_cache=300)
-            self.session = aiohttp.ClientSession(timeout=self.timeout, connector=connector)
+            # No cookie jar: a receiver's cookies are not kept, nor sent to anyone.
+            self.session = aiohttp.ClientSession(
+                timeout=self.timeout, connector=connector, cookie_jar=aiohttp.DummyCookieJar()
+            )
         return self.session
 
     async def post(
