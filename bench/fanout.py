@@ -637,7 +637,6 @@ def measure_email(figures: Figures, sink: SmtpSink, tmp: Path, author: Any, appr
 
 
 def measure_webhooks(figures: Figures, hooks: int, tmp: Path, author: Any) -> None:
-    import json
 
     from django.conf import settings
     from django.utils import timezone
@@ -690,7 +689,7 @@ def measure_webhooks(figures: Figures, hooks: int, tmp: Path, author: Any) -> No
         signer = WebhookTransport("direct:", name="bench", timeout=20, concurrency=1).signer
         bodies = []
         for out in samples(message, "webhook", SAMPLE):
-            body = json.dumps(out.data, ensure_ascii=False, separators=(",", ":"))
+            body = out.body
             webhook_id = f"delivery_{out.delivery_id}"
             headers = {
                 "Content-Type": "application/json",

@@ -9,6 +9,7 @@ deliveries costs a million string replacements, not a million template renders.
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,12 @@ LINKS = {answer: f"\x00{answer}\x00" for answer in ANSWERS}
 SLOT = "wardenanswerslot"
 # Stands for the token in the rendered parts (NUL appears in no URL and no message text).
 LINK_ID = "\x00link\x00"
+DELIVERY = "\x00delivery\x00"
+# The markers as they stand in a JSON document (a NUL is written \u0000): a webhook's
+# document is serialised once per language, and each delivery replaces these.
+JSON_DELIVERY = json.dumps(DELIVERY)  # with its quotes: it stands for a number
+JSON_NAME = json.dumps(NAME)[1:-1]
+JSON_LINK_ID = json.dumps(LINK_ID)[1:-1]
 PUSH_BODY_MAX = 180
 
 
@@ -60,6 +67,8 @@ class Compiled:
     sms_tail: str
     urls: dict[str | None, str]
     url: str
+    # Webhooks: the JSON document, with the markers of a delivery's id, name and token.
+    document: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,9 +184,14 @@ class Renderer:
                     template = template.replace(marker, urls[answer])
                 return template
 
+            subject = links(parts.subject)
+            document = ""
+            if channel == Channel.WEBHOOK:
+                data = self.webhook_data(DELIVERY, language, subject, urls)
+                document = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
             found = self.compiled_cache[key] = Compiled(
                 language,
-                links(parts.subject),
+                subject,
                 links(parts.text),
                 links(parts.html),
                 links(parts.sms_head),
@@ -185,6 +199,7 @@ class Renderer:
                 links(parts.sms_tail),
                 urls,
                 urls[None] if urls else self.message.texts[language].get("url", ""),
+                document,
             )
         return found
 
@@ -201,13 +216,19 @@ class Renderer:
                 c.language, subject=c.subject, text=sms.fit(head, c.sms_body, tail), url=url,
             )  # fmt: skip
         subject = c.subject.replace(NAME, name).replace(LINK_ID, token)
+        if recipient.channel == Channel.WEBHOOK:
+            body = (
+                c.document.replace(JSON_DELIVERY, str(recipient.delivery_id))
+                .replace(JSON_NAME, json.dumps(name, ensure_ascii=False)[1:-1])
+                .replace(JSON_LINK_ID, token)
+            )
+            return Outgoing(
+                recipient.delivery_id, self.message.pk, recipient.channel, recipient.address,
+                c.language, subject=subject, url=url, body=body,
+            )  # fmt: skip
         page = c.html
         if page:
             page = page.replace(NAME, html.escape(name)).replace(LINK_ID, token)
-        data: dict[str, Any] = {}
-        if recipient.channel == Channel.WEBHOOK:
-            urls = {a: u.replace(LINK_ID, token) for a, u in c.urls.items()}
-            data = self.webhook_data(recipient, c.language, subject, urls)
         return Outgoing(
             recipient.delivery_id,
             self.message.pk,
@@ -218,18 +239,17 @@ class Renderer:
             text=c.text.replace(NAME, name).replace(LINK_ID, token),
             html=page,
             url=url,
-            data=data,
         )
 
     def webhook_data(
-        self, recipient: Recipient, language: str, title: str, urls: dict[str | None, str]
+        self, delivery: int | str, language: str, title: str, urls: dict[str | None, str]
     ) -> dict[str, Any]:
         """The JSON posted to a webhook; ``title`` is the rendered subject, so an exercise
         or a correction says so there too."""
         text = self.message.texts[language]
         return {
             "type": "warden.message",
-            "delivery": recipient.delivery_id,
+            "delivery": delivery,
             "message": self.message.pk,
             "kind": self.message.kind,
             "exercise": self.message.is_exercise,

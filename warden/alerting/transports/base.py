@@ -8,8 +8,7 @@ permanent failure), so that the sender can record every attempt and decide on re
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -27,7 +26,7 @@ class Outgoing:
     html: str = ""
     url: str = ""
     # Webhooks: the JSON document to post.
-    data: dict[str, Any] = field(default_factory=dict)
+    body: str = ""
 
 
 @dataclass(frozen=True)

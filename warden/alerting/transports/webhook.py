@@ -6,8 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
-from datetime import UTC, datetime
+import time
 
 from django.conf import settings
 from standardwebhooks.webhooks import Webhook
@@ -15,13 +14,15 @@ from standardwebhooks.webhooks import Webhook
 from warden.alerting.transports.base import Outcome, Outgoing, Transport
 from warden.alerting.transports.http import HttpClient
 
+SECRET_PREFIX = "whsec_"  # noqa: S105 (the format's prefix, not a secret)
+
 
 def signing_secret() -> str:
     """``WEBHOOK_SECRET`` (whsec_...), or one derived from SECRET_KEY."""
     if settings.WARDEN_WEBHOOK_SECRET:
         return str(settings.WARDEN_WEBHOOK_SECRET)
     derived = hmac.new(settings.SECRET_KEY.encode(), b"warden.webhooks", hashlib.sha256).digest()
-    return "whsec_" + base64.b64encode(derived).decode()
+    return SECRET_PREFIX + base64.b64encode(derived).decode()
 
 
 class WebhookTransport(Transport):
@@ -29,23 +30,30 @@ class WebhookTransport(Transport):
 
     def __init__(self, url: str, **kwargs: object) -> None:
         super().__init__(url, **kwargs)  # type: ignore[arg-type]
-        self.signer = Webhook(signing_secret())
+        secret = signing_secret()
+        self.signer = Webhook(secret)  # validates the secret
+        self.key = base64.b64decode(secret.removeprefix(SECRET_PREFIX) + "==")
         self.http = HttpClient(timeout=self.timeout, concurrency=self.concurrency)
 
+    def sign(self, webhook_id: str, timestamp: int, body: bytes) -> str:
+        """The Standard Webhooks signature (``v1,`` and the base64 HMAC-SHA256 of
+        ``id.timestamp.body``), as ``Webhook.sign`` makes it, in one call to the C HMAC
+        rather than through ``hmac.new``, the date and the text: it is paid per delivery."""
+        mac = hmac.digest(self.key, b"%s.%d.%s" % (webhook_id.encode(), timestamp, body), "sha256")
+        return "v1," + base64.b64encode(mac).decode()
+
     async def send(self, out: Outgoing) -> Outcome:
-        body = json.dumps(out.data, ensure_ascii=False, separators=(",", ":"))
+        body = out.body.encode()
         webhook_id = f"delivery_{out.delivery_id}"
-        now = datetime.now(tz=UTC)
+        timestamp = int(time.time())
         headers = {
             "Content-Type": "application/json",
             "webhook-id": webhook_id,
-            "webhook-timestamp": str(int(now.timestamp())),
-            "webhook-signature": self.signer.sign(webhook_id, now, body),
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": self.sign(webhook_id, timestamp, body),
             "X-Warden-Delivery": str(out.delivery_id),
         }
-        failure, response, _data = await self.http.post(
-            out.address, body=body.encode(), headers=headers
-        )
+        failure, response, _data = await self.http.post(out.address, body=body, headers=headers)
         if failure is not None:
             return failure
         return Outcome.sent(webhook_id, response=response)
