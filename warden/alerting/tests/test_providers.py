@@ -19,6 +19,7 @@ from standardwebhooks.webhooks import Webhook
 from warden.alerting.models import Attempt, Delivery, ProviderHealth
 from warden.alerting.stub import StubState, sms_stub
 from warden.alerting.tests.helpers import expand_all, present, send_all, smtp_server
+from warden.alerting.transports.http import HttpClient
 from warden.alerting.transports.webhook import signing_secret
 from warden.people.tests.helpers import verified
 from warden.test import publish
@@ -267,3 +268,38 @@ def test_webhooks_are_signed_and_a_2xx_is_the_receipt(fast_retries, sender, turk
     assert json.loads(body)["area"] == "TR"
     delivery.refresh_from_db()
     assert delivery.state == Delivery.State.SENT
+
+
+class _CookieSetter(BaseHTTPRequestHandler):
+    cookies: list[str | None] = []
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).cookies.append(self.headers.get("Cookie"))
+        self.send_response(204)
+        self.send_header("Set-Cookie", "session=theirs; Path=/")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_outgoing_http_keeps_no_cookie_a_receiver_sets() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _CookieSetter)
+    _CookieSetter.cookies = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client = HttpClient(timeout=5, concurrency=1)
+    url = f"http://localhost:{server.server_port}/hook"  # a name: jars refuse IP hosts
+
+    async def twice() -> list[Any]:
+        try:
+            return [await client.post(url, body=b"{}", headers={}) for _ in range(2)]
+        finally:
+            await client.close()
+
+    try:
+        answers = asyncio.run(twice())
+    finally:
+        server.shutdown()
+    assert [failure for failure, _text, _data in answers] == [None, None]
+    assert _CookieSetter.cookies == [None, None]
