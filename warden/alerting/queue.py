@@ -93,6 +93,21 @@ CLAIMED_COLUMNS = (
 )
 
 
+# The claim's parts: the due deliveries of a channel, most urgent first (channel, now,
+# limit); the lease (until, worker).
+CLAIM_PICK = (
+    f"SELECT id FROM {TABLE} WHERE state = 'queued' AND channel = %s "  # noqa: S608
+    "AND next_attempt_at <= %s ORDER BY priority, next_attempt_at, id LIMIT %s"
+)
+CLAIM_SET = "state = 'sending', lease_until = %s, leased_by = %s, attempts = attempts + 1"
+CLAIM_POSTGRESQL = (
+    f"WITH picked AS MATERIALIZED ({CLAIM_PICK} FOR UPDATE SKIP LOCKED), "  # noqa: S608
+    f"d AS (UPDATE {TABLE} SET {CLAIM_SET} WHERE id = ANY(ARRAY(SELECT id FROM picked)) "
+    f"RETURNING {', '.join(f'{TABLE}.{column}' for column in CLAIMED_COLUMNS)}) "
+    f"{CLAIMED_SELECT}"
+)
+
+
 def claim(channel: str, limit: int, worker: str) -> list[Claimed]:
     """Lease up to ``limit`` due deliveries of ``channel``, most urgent first, and return
     them with what sending needs (see ``load``).
@@ -101,35 +116,32 @@ def claim(channel: str, limit: int, worker: str) -> list[Claimed]:
     WITH clause: as ``UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)``
     the planner may run the subquery again for each row it updates, and each run skips
     the rows already updated and locks the next ones, so the claim could take every due
-    delivery instead of ``limit`` (past a provider's rate limit). Then the UPDATE, and the
-    addresses joined to its rows. SQLite (one writer; no UPDATE in WITH): the UPDATE, whose
-    subquery runs once, then ``load``."""
+    delivery instead of ``limit`` (past a provider's rate limit). Then the UPDATE, of the
+    picked ids as one array, which is found by key: joined to the WITH clause instead,
+    the rows were found by hashing the whole table, each claim reading every delivery
+    (36 ms at 60,000). Then the addresses joined to the updated rows. With nothing due,
+    the statement reads the queue's index and writes nothing.
+
+    SQLite (one writer; no UPDATE in WITH): a read first, so that an idle worker does not
+    take the write lock; then the UPDATE, whose subquery runs once, and ``load``."""
     if limit <= 0:
         return []
     now = timezone.now()
     lease = now + timedelta(seconds=settings.WARDEN_ALERT_LEASE_SECONDS)
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                CLAIM_POSTGRESQL, [channel, db_moment(now), limit, db_moment(lease), worker]
+            )
+            return _claimed(cursor.fetchall())
     due = Delivery.objects.filter(
         state=Delivery.State.QUEUED, channel=channel, next_attempt_at__lte=now
     )
-    if not due.exists():  # a read: no write transaction (SQLite: no write lock to wait for)
+    if not due.exists():  # a read: no write transaction, so no write lock to wait for
         return []
-    pick = (
-        f"SELECT id FROM {TABLE} WHERE state = 'queued' AND channel = %s "  # noqa: S608
-        "AND next_attempt_at <= %s ORDER BY priority, next_attempt_at, id LIMIT %s"
-    )
-    assign = "state = 'sending', lease_until = %s, leased_by = %s, attempts = attempts + 1"
-    returning = ", ".join(f"{TABLE}.{column}" for column in CLAIMED_COLUMNS)
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH picked AS MATERIALIZED ({pick} FOR UPDATE SKIP LOCKED), "  # noqa: S608
-                f"d AS (UPDATE {TABLE} SET {assign} FROM picked WHERE {TABLE}.id = picked.id "
-                f"RETURNING {returning}) {CLAIMED_SELECT}",
-                [channel, db_moment(now), limit, db_moment(lease), worker],
-            )
-            return _claimed(cursor.fetchall())
         cursor.execute(
-            f"UPDATE {TABLE} SET {assign} WHERE id IN ({pick}) RETURNING id",  # noqa: S608
+            f"UPDATE {TABLE} SET {CLAIM_SET} WHERE id IN ({CLAIM_PICK}) RETURNING id",  # noqa: S608
             [db_moment(lease), worker, channel, db_moment(now), limit],
         )
         ids = sorted(row[0] for row in cursor.fetchall())
@@ -287,8 +299,8 @@ def cancel_claimed(ids: Sequence[int], worker: str) -> int:
 def sweep_leases() -> int:
     """Queue again the deliveries whose lease expired (their worker died or hung)."""
     now = timezone.now()
-    expired = Delivery.objects.filter(state=Delivery.State.SENDING, lease_until__lt=now)
-    if not expired.exists():  # the usual case: a read, no write lock (SQLite) to wait for
+    expired = leased_rows().filter(lease_until__lt=now)
+    if not _any(expired):  # usually none: a read (see ``pending``)
         return 0
     with transaction.atomic():
         cancelled = expired.filter(message__state=Message.State.CANCELLED).update(
@@ -301,7 +313,27 @@ def sweep_leases() -> int:
 
 
 def pending() -> tuple[bool, bool]:
-    """(queued deliveries exist, leases are held): work that is not due yet."""
-    queued = Delivery.objects.filter(state=Delivery.State.QUEUED).exists()
-    leased = Delivery.objects.filter(state=Delivery.State.SENDING).exists()
-    return queued, leased
+    """(queued deliveries exist, leases are held): work that is not due yet.
+
+    Each probe is ordered as its partial index is (``delivery_queue``, ``delivery_leases``),
+    so that it reads the index whatever the statistics say: as a plain EXISTS, with
+    statistics from before a send, PostgreSQL expected a queued row at once and read the
+    whole table to find none (15 ms at 60,000 deliveries, on every idle pass)."""
+    return _any(queued_rows()), _any(leased_rows())
+
+
+def queued_rows() -> Any:
+    """Queued deliveries, in the order of their index."""
+    return Delivery.objects.filter(state=Delivery.State.QUEUED).order_by(
+        "channel", "priority", "next_attempt_at", "id"
+    )
+
+
+def leased_rows() -> Any:
+    """Leased deliveries, in the order of their index."""
+    return Delivery.objects.filter(state=Delivery.State.SENDING).order_by("lease_until")
+
+
+def _any(rows: Any) -> bool:
+    """Whether ``rows`` has a row, read in its own order (``exists()`` drops the order)."""
+    return bool(rows.values_list("pk", flat=True)[:1])

@@ -12,12 +12,13 @@ import aiosmtplib
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import signing
+from django.db import connection
 from django.utils import timezone
 
 from warden.alerting import queue
 from warden.alerting.links import HOUR, SALT, TokenSigner, answer_token, delivery_for_token
 from warden.alerting.models import Attempt, Delivery, Message, ProviderHealth
-from warden.alerting.tests.helpers import expand_all, present, send_all, smtp_server
+from warden.alerting.tests.helpers import crowd, expand_all, present, send_all, smtp_server
 from warden.alerting.transports.base import Outcome
 from warden.test import publish
 
@@ -131,6 +132,36 @@ def _claimed(turkey: Any, alice: Any, bob: Any, count: int) -> list[int]:
     publish(turkey, 4, author=alice, approver=bob)
     expand_all()
     return [item.delivery_id for item in queue.claim("email", count, "me:1")]
+
+
+def _explain(sql: str, params: list[Any]) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner test")
+@pytest.mark.django_db
+@pytest.mark.usefixtures("authority")
+def test_the_queue_is_read_through_its_indexes_whatever_the_statistics_say(turkey, alice, bob):
+    """Queues defeat statistics: taken when every delivery was queued, they promise a
+    queued row at once, long after all were sent. The claim must find its rows by key (it
+    hashed the whole table, each claim reading every delivery) and the idle probes must
+    read their partial indexes (they read the whole table to find nothing)."""
+    crowd(3000)
+    publish(turkey, 4, author=alice, approver=bob)
+    expand_all()
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Delivery._meta.db_table}")
+    now = timezone.now()
+    claim = _explain(queue.CLAIM_POSTGRESQL, ["email", now, 500, now, "me:1"])
+    assert "Seq Scan on alerting_delivery" not in claim, claim
+    assert len(queue.claim("email", 500, "me:1")) == 500
+    Delivery.objects.update(state=Delivery.State.SENT, lease_until=None)
+    for rows in (queue.queued_rows(), queue.leased_rows()):
+        plan = rows.values_list("pk", flat=True)[:1].explain()
+        assert "Seq Scan" not in plan, plan
+    assert queue.pending() == (False, False)
 
 
 def _result(pk: int, outcome: Outcome, attempt: int = 1) -> queue.Result:
