@@ -122,15 +122,22 @@ class Sender:
 
         Each transport bounds its own sends (``transport.timeout``); the batch as a whole
         must end by ``deadline`` (event loop time), while the lease is still held, or
-        another worker could send the same deliveries again. At the deadline the sends in
-        flight end as timed out, and the items not started are returned, to be queued
-        again: (results, items not attempted)."""
+        another worker could send the same deliveries again. After its first send, a lane
+        starts another only if that send's timeout ends before the deadline, so that a slow
+        provider's sends finish rather than being cut off (a send cut off may have arrived,
+        and its retry would then be a duplicate). What still runs at the deadline ends as
+        timed out. Returns (results, items not attempted, to be queued again)."""
         results: list[queue.Result | None] = [None] * len(work)
         begun: list[tuple[datetime, float] | None] = [None] * len(work)
         items = iter(enumerate(work))
+        last_start = deadline - transport.timeout
 
         async def lane() -> None:
+            first = True
             for index, (item, out) in items:
+                if not first and self.loop.time() > last_start:
+                    return  # this item and the rest stay unstarted
+                first = False
                 begun[index] = start = (timezone.now(), time.perf_counter())
                 results[index] = await self.attempt(transport, item, out, start)
 

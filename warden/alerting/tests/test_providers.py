@@ -104,6 +104,30 @@ def test_a_batch_that_would_outlast_its_lease_ends_while_the_lease_is_held(
     assert not attempt.ok and attempt.error == "timeout"
 
 
+def test_a_lane_starts_no_send_that_could_not_end_before_the_deadline(
+    fast_retries, sender, turkey, alice, bob
+):
+    """Sends of 1 s, each allowed 1.5 s, a deadline 4 s after the claim: the sends started
+    at about 0, 1 and 2 s end in time; at about 3 s another could run to 4.5 s, so it is
+    not started. Nothing is cut off, and the rest is queued again unattempted."""
+    fast_retries.WARDEN_ALERT_LEASE_SECONDS = 5  # the deadline: 4 s
+    fast_retries.WARDEN_ALERT_TIMEOUT_SECONDS = 1.5
+    fast_retries.WARDEN_ALERT_CONCURRENCY = 1
+    for index in range(5):
+        present(f"P{index}", email=None, phone=f"+90 532 123 45 6{index}")
+    with sms_stub(StubState(mode="slow", slow_seconds=1)) as stub:
+        fast_retries.WARDEN_ALERT_SMS_URLS = [stub.url]
+        publish(turkey, 4, author=alice, approver=bob)
+        expand_all()
+        assert sender.send_channel("sms") == 5
+        assert stub.state.requests == 3
+    deliveries = list(Delivery.objects.order_by("pk"))
+    assert [d.state for d in deliveries] == ["sent"] * 3 + ["queued"] * 2
+    assert [d.attempts for d in deliveries] == [1, 1, 1, 0, 0]
+    assert Attempt.objects.filter(ok=True).count() == 3
+    assert not Attempt.objects.filter(ok=False).exists()
+
+
 def test_an_smtp_session_cut_off_at_the_deadline_is_not_used_again(
     fast_retries, sender, turkey, alice, bob
 ):
