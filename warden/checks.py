@@ -8,6 +8,7 @@ Ids are stable; docs/operations.md lists each with its fix.
 - ``warden.E004`` ``FIELD_ENCRYPTION_KEYS`` holds a key that is not 32 bytes of urlsafe base64
 - ``warden.E005`` an alert provider URL names no transport Warden has for its channel
 - ``warden.W002`` SQLite configured through ``DATABASE_URL``: no WAL, no ``BEGIN IMMEDIATE``
+- ``warden.W009`` ``ALERT_TIMEOUT_SECONDS`` is not well under ``ALERT_LEASE_SECONDS``
 - deploy only (``--deploy``):
   ``warden.W001`` ``SECRET_KEY`` not configured (a key was generated into the data directory),
   ``warden.W003`` mail is printed or kept in memory instead of sent,
@@ -277,3 +278,25 @@ def check_alert_receipts(app_configs: AppConfigs = None, **kwargs: Any) -> list[
             )
         )
     return messages
+
+
+@register()
+def check_alert_timing(app_configs: AppConfigs = None, **kwargs: Any) -> list[CheckMessage]:
+    """A batch must end within ``LEASE_SPENT`` of its lease, and a lane starts no send
+    that could not end by then but its first: a timeout as long as that allows one send per
+    lane and batch (decisions/0006)."""
+    from warden.alerting.sender import LEASE_SPENT
+
+    lease = float(settings.WARDEN_ALERT_LEASE_SECONDS)
+    timeout = float(settings.WARDEN_ALERT_TIMEOUT_SECONDS)
+    if timeout * 2 <= lease * LEASE_SPENT:
+        return []
+    return [
+        Warning(
+            f"ALERT_TIMEOUT_SECONDS ({timeout:g}) is more than half of what a batch may take "
+            f"({LEASE_SPENT:.0%} of ALERT_LEASE_SECONDS, {lease * LEASE_SPENT:g} s): a slow "
+            "provider would get only one or two sends per connection and batch.",
+            hint="Raise ALERT_LEASE_SECONDS or lower ALERT_TIMEOUT_SECONDS.",
+            id="warden.W009",
+        )
+    ]

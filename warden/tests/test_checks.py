@@ -163,3 +163,16 @@ def test_it_accepts_a_new_key_before_an_old_one(settings: Settings):
     settings.WARDEN_FIELD_ENCRYPTION_KEYS = [new_key(), new_key()]
 
     assert checks.check_encryption_keys() == []
+
+
+@pytest.mark.parametrize(
+    ("lease", "timeout", "expected"),
+    [(60, 20, []), (60, 24, []), (60, 25, ["warden.W009"]), (10, 20, ["warden.W009"])],
+)
+def test_it_warns_when_sends_may_last_most_of_a_lease(
+    settings: Settings, lease: int, timeout: int, expected: list[str]
+):
+    settings.WARDEN_ALERT_LEASE_SECONDS = lease
+    settings.WARDEN_ALERT_TIMEOUT_SECONDS = timeout
+
+    assert ids(checks.check_alert_timing()) == expected
