@@ -78,23 +78,38 @@ def test_a_slow_provider_times_out_and_is_retried(fast_retries, sender, turkey, 
     assert first is not None and not first.ok and "timeout" in first.error.lower()
 
 
+def _one_slow_batch(
+    settings: Any, sender: Any, turkey: Any, alice: Any, bob: Any,
+    *, sms: int, slow: float, lease: float, timeout: float,
+) -> StubState:  # fmt: skip
+    """One batch of ``sms`` text messages over one lane, to a gateway that answers each
+    after ``slow`` seconds, with the ``lease`` and send ``timeout`` given; returns what the
+    gateway saw."""
+    settings.WARDEN_ALERT_LEASE_SECONDS = lease
+    settings.WARDEN_ALERT_TIMEOUT_SECONDS = timeout
+    settings.WARDEN_ALERT_CONCURRENCY = 1
+    for index in range(sms):
+        present(f"P{index}", email=None, phone=f"+90 532 123 45 6{index}")
+    state = StubState(mode="slow", slow_seconds=slow)
+    with sms_stub(state) as stub:
+        settings.WARDEN_ALERT_SMS_URLS = [stub.url]
+        publish(turkey, 4, author=alice, approver=bob)
+        expand_all()
+        assert sender.send_channel("sms") == sms
+    return state
+
+
 def test_a_batch_that_would_outlast_its_lease_ends_while_the_lease_is_held(
     fast_retries, sender, turkey, alice, bob
 ):
     """A provider slower than the lease: the batch ends while its deliveries are still this
     worker's (the send in flight as timed out, the rest queued again, unattempted), so no
     other worker sweeps the lease and sends them a second time."""
-    fast_retries.WARDEN_ALERT_LEASE_SECONDS = 2
-    fast_retries.WARDEN_ALERT_TIMEOUT_SECONDS = 30  # the transport alone would wait on
-    fast_retries.WARDEN_ALERT_CONCURRENCY = 1
-    for index in range(3):
-        present(f"P{index}", email=None, phone=f"+90 532 123 45 6{index}")
-    with sms_stub(StubState(mode="slow", slow_seconds=6)) as stub:
-        fast_retries.WARDEN_ALERT_SMS_URLS = [stub.url]
-        publish(turkey, 4, author=alice, approver=bob)
-        expand_all()
-        assert sender.send_channel("sms") == 3
-        assert stub.state.requests == 1
+    # The transport alone would wait 30 s; the deadline is 1.6 s after the claim.
+    stub = _one_slow_batch(
+        fast_retries, sender, turkey, alice, bob, sms=3, slow=6, lease=2, timeout=30
+    )
+    assert stub.requests == 1
     deliveries = list(Delivery.objects.order_by("pk"))
     assert {d.state for d in deliveries} == {Delivery.State.QUEUED}
     assert [d.attempts for d in deliveries] == [1, 0, 0]
@@ -110,17 +125,10 @@ def test_a_lane_starts_no_send_that_could_not_end_before_the_deadline(
     """Sends of 1 s, each allowed 1.5 s, a deadline 4 s after the claim: the sends started
     at about 0, 1 and 2 s end in time; at about 3 s another could run to 4.5 s, so it is
     not started. Nothing is cut off, and the rest is queued again unattempted."""
-    fast_retries.WARDEN_ALERT_LEASE_SECONDS = 5  # the deadline: 4 s
-    fast_retries.WARDEN_ALERT_TIMEOUT_SECONDS = 1.5
-    fast_retries.WARDEN_ALERT_CONCURRENCY = 1
-    for index in range(5):
-        present(f"P{index}", email=None, phone=f"+90 532 123 45 6{index}")
-    with sms_stub(StubState(mode="slow", slow_seconds=1)) as stub:
-        fast_retries.WARDEN_ALERT_SMS_URLS = [stub.url]
-        publish(turkey, 4, author=alice, approver=bob)
-        expand_all()
-        assert sender.send_channel("sms") == 5
-        assert stub.state.requests == 3
+    stub = _one_slow_batch(
+        fast_retries, sender, turkey, alice, bob, sms=5, slow=1, lease=5, timeout=1.5
+    )
+    assert stub.requests == 3
     deliveries = list(Delivery.objects.order_by("pk"))
     assert [d.state for d in deliveries] == ["sent"] * 3 + ["queued"] * 2
     assert [d.attempts for d in deliveries] == [1, 1, 1, 0, 0]
