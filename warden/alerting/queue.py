@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from warden.alerting.models import Attempt, Delivery, Message
@@ -322,18 +322,18 @@ def pending() -> tuple[bool, bool]:
     return _any(queued_rows()), _any(leased_rows())
 
 
-def queued_rows() -> Any:
+def queued_rows() -> QuerySet[Delivery]:
     """Queued deliveries, in the order of their index."""
     return Delivery.objects.filter(state=Delivery.State.QUEUED).order_by(
         "channel", "priority", "next_attempt_at", "id"
     )
 
 
-def leased_rows() -> Any:
+def leased_rows() -> QuerySet[Delivery]:
     """Leased deliveries, in the order of their index."""
     return Delivery.objects.filter(state=Delivery.State.SENDING).order_by("lease_until")
 
 
-def _any(rows: Any) -> bool:
+def _any(rows: QuerySet[Delivery]) -> bool:
     """Whether ``rows`` has a row, read in its own order (``exists()`` drops the order)."""
     return bool(rows.values_list("pk", flat=True)[:1])
