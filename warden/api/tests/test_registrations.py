@@ -95,6 +95,18 @@ def test_the_same_answer_for_any_address(client):
     assert known.json() == unknown.json() == not_one.json()
 
 
+@pytest.mark.parametrize("space", ["\u0085", "\ufeff", "\u00a0", " "])
+def test_an_address_with_a_space_is_refused_as_the_schema_says(client, space):
+    """The schema's readers (ECMAScript) and its validator (Rust) mean different spaces by
+    ``\\s``; the pattern names the two they disagree on, so both refuse all four."""
+    response = post(client, f"{BASE}/link", {"email": f"noa{space}cohen@example.org"})
+    assert response.status_code == 422
+    pattern = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["LinkIn"][
+        "properties"
+    ]["email"]["pattern"]
+    assert "\\u0085" in pattern and "\\ufeff" in pattern
+
+
 def test_a_link_token_is_exchanged_once(client):
     token = link_token(client)
     assert post(client, f"{BASE}/token", {"token": token}).status_code == 200

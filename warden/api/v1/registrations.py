@@ -57,8 +57,12 @@ AUTH = CitizenBearer()
 
 
 class LinkIn(Schema):
+    # ``\s`` differs between ECMAScript (the schema's readers: U+FEFF, not U+0085) and the
+    # Rust engine that validates it (U+0085, not U+FEFF): name both so that all agree.
     email: str = Field(
-        max_length=320, pattern=r"^[^@\s]+@[^@\s]+$", description="Where to send the link."
+        max_length=320,
+        pattern=r"^[^@\s\u0085\ufeff]+@[^@\s\u0085\ufeff]+$",
+        description="Where to send the link.",
     )
 
 
