@@ -64,6 +64,18 @@ def test_it_reads_a_postgresql_url(run_python: WardenRun):
     assert database["CONN_MAX_AGE"] == 60
 
 
+def test_postgresql_connections_may_prepare_unless_told_not_to(run_python: WardenRun):
+    url = "postgres://warden:pw@db.example.org:5433/warden"
+
+    on = read_settings(run_python, "DATABASES", DATABASE_URL=url)
+    off = read_settings(
+        run_python, "DATABASES", DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false"
+    )
+
+    assert on["DATABASES"]["default"]["OPTIONS"]["prepare_threshold"] == 5
+    assert off["DATABASES"]["default"]["OPTIONS"]["prepare_threshold"] is None
+
+
 def test_it_refuses_to_start_with_an_unknown_database_url(run_python: WardenRun):
     result = run_python("", DATABASE_URL="mongodb://db.example.org/warden")
 
