@@ -8,14 +8,16 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
-from django.utils import timezone
+from django.test import Client, RequestFactory
+from django.urls import resolve
+from django.utils import timezone, translation
 
 from warden.advisories import services
 from warden.advisories.scales import PRESETS
 from warden.geo.models import Country, CustomArea
 from warden.site.selectors import contrast_ratio, ink_for
 from warden.site.views.assets import outlines_version
+from warden.site.views.common import language_links
 from warden.test import content, publish
 from warden.testing.staff import verified_client
 
@@ -438,6 +440,17 @@ def test_the_language_links_are_plain_links(client: Client, raised) -> None:
     links = page[page.index('class="language-links"') :]
     assert '<a href="/he/countries/TR/" lang="he" hreflang="he">עברית</a>' in links
     assert '<span aria-current="true" lang="en">English</span>' in links
+
+
+def test_each_language_link_keeps_the_query_and_the_current_one_is_this_page(raised) -> None:
+    request = RequestFactory().get("/he/countries/TR/diff/", {"from": "1", "to": "2"})
+    with translation.override("he"):
+        request.resolver_match = resolve(request.path_info)
+        links = {link.code: (link.url, link.current) for link in language_links(request)}
+    assert links == {
+        "en": ("/countries/TR/diff/?from=1&to=2", False),
+        "he": ("/he/countries/TR/diff/?from=1&to=2", True),
+    }
 
 
 def test_the_home_page_needs_the_same_queries_for_more_countries(

@@ -28,11 +28,9 @@ def language_links(request: HttpRequest) -> list[LanguageLink]:
     links = []
     for code, _name in settings.LANGUAGES:
         info = translation.get_language_info(code)
-        links.append(
-            LanguageLink(
-                code, info["name_local"], _in_language(request, code), info["bidi"], code == current
-            )
-        )
+        # This page is already in its own language: nothing to reverse.
+        url = request.get_full_path() if code == current else _in_language(request, code)
+        links.append(LanguageLink(code, info["name_local"], url, info["bidi"], code == current))
     return links
 
 
