@@ -6,6 +6,8 @@ from warden.alerting import hooks, views
 
 # Public, inside the language prefix: the answer pages.
 answer_patterns: list[URLPattern | URLResolver] = [
+    # Before the token's patterns; a token is longer and holds a "-": never "thanks".
+    path("thanks/<str:answer>/", views.answer_thanks, name="answer_thanks"),
     path("<str:token>/", views.answer, name="answer"),
     path("<str:token>/<str:answer>/", views.answer_choice, name="answer_choice"),
 ]

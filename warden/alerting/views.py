@@ -2,7 +2,9 @@
 
 Opening a link never records an answer by itself: mail security scanners fetch every link
 in a message. The page asks for one click (and an optional note); the POST takes the answer
-(``welfare.services.inbox``).
+(``welfare.services.inbox``) and shows the thank-you page. That page is the same for everyone
+who gave the answer: its language links lead to it (``answer_thanks``) and not back to the
+person's link, so it is rendered once per answer and language and kept in the cache.
 
 The pages are small and set no cookie: a layout of their own (``answer_base.html``) with
 plain language links, and no CSRF cookie — the unguessable token in the path already keeps
@@ -13,15 +15,20 @@ verification failed" because a mail app's browser dropped a cookie (decisions/00
 from __future__ import annotations
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from warden.alerting.links import ANSWERS
 from warden.geo.models import Country
-from warden.site.views.common import language_links
+from warden.site.views.common import language_links, language_links_to
 from warden.welfare.models import Status, WelfareEvent
 from warden.welfare.services import NOTE_MAX
 from warden.welfare.services.inbox import LinkRefused, answer_link, answer_take
@@ -112,10 +119,38 @@ def answer_choice(request: HttpRequest, token: str, answer: str) -> HttpResponse
             )
         except LinkRefused as refused:
             return _refused(request, str(REFUSALS[refused.reason]))
-        return _page(request, "alerting/answer_done.html", context)
+        return HttpResponse(_thanks(answer))
     is_exercise, error = _link(token)
     if is_exercise is None:
         return _refused(request, error)
     context["is_exercise"] = is_exercise
     status = 400 if request.method == "POST" else 200
     return _page(request, "alerting/answer_confirm.html", context, status=status)
+
+
+THANKS_SECONDS = 3600
+
+
+@require_safe
+@cache_control(public=True, max_age=THANKS_SECONDS)
+def answer_thanks(request: HttpRequest, answer: str) -> HttpResponse:
+    """The thank-you page on its own, where its language links lead; it names no one."""
+    if answer not in ANSWERS:
+        raise Http404
+    return HttpResponse(_thanks(answer))
+
+
+def _thanks(answer: str) -> str:
+    """The thank-you page for an answer in the current language, rendered once a while."""
+    key = f"answer-thanks:{translation.get_language()}:{answer}"
+    html: str | None = cache.get(key)
+    if html is None:
+        context = {
+            "answer": answer,
+            "label": Status(answer).label,
+            "language_links": language_links_to("answer_thanks", answer=answer),
+        }
+        # Without the request: nothing of one person's request may reach the shared page.
+        html = render_to_string("alerting/answer_done.html", context)
+        cache.set(key, html, THANKS_SECONDS)
+    return html

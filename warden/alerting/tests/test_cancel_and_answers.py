@@ -6,8 +6,10 @@ import json
 import re
 from datetime import timedelta
 from typing import Any
+from unittest.mock import patch
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, override_settings
 
@@ -126,6 +128,9 @@ def test_the_answer_pages_need_no_cookie_and_link_to_each_language(turkey, alice
     assert 'content="noindex, nofollow"' in html
     done = client.post("/" + path, {"note": ""})
     assert done.status_code == 200
+    assert "We have your answer: “I am safe”." in done.content.decode()
+    # The thank-you page leads to itself in Hebrew, not back to the form.
+    assert 'href="/he/answer/thanks/safe/"' in done.content.decode()
     assert not page.cookies and not done.cookies
     assert record_answers() == 1
     hebrew = client.get(f"/he/{path}")
@@ -147,6 +152,32 @@ def test_i_have_left_asks_where_to_and_the_other_answers_do_not(turkey, alice, b
     assert record_answers() == 1
     event = WelfareEvent.objects.get()
     assert (event.status, event.left_to_id, event.delivery_id) == ("left", "GR", delivery.pk)
+
+
+@SANDBOX
+def test_the_thank_you_page_is_the_same_for_everyone_and_rendered_once(turkey, alice, bob, sender):
+    """It names no one and holds no token: each answer and language is rendered once and
+    kept, and it is a page of its own, where its language links lead."""
+    cache.clear()
+    delivery, path = _sent_delivery(turkey, alice, bob, sender)
+    client = Client()
+    done = client.post("/" + path, {"note": "At the hotel"}).content.decode()
+    assert answer_token(delivery.pk) not in done and "At the hotel" not in done
+    with patch("warden.alerting.views.render_to_string", side_effect=AssertionError("again")):
+        again = client.post("/" + path, {"note": ""})
+        alone = client.get("/answer/thanks/safe/")
+    assert again.content.decode() == done == alone.content.decode()
+    assert "public" in alone["Cache-Control"] and "max-age=3600" in alone["Cache-Control"]
+    assert record_answers() == 2
+
+    hebrew = client.get("/he/answer/thanks/needs_help/").content.decode()
+    assert 'dir="rtl"' in hebrew and 'href="/answer/thanks/needs_help/"' in hebrew
+    english = client.get("/answer/thanks/needs_help/").content.decode()
+    assert "An officer will contact you." in english
+    assert "An officer will contact you." not in done
+    assert client.get("/answer/thanks/maybe/").status_code == 404
+    assert client.post("/answer/thanks/safe/").status_code == 405
+    assert record_answers() == 0
 
 
 @SANDBOX

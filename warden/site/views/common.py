@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,12 +26,30 @@ class LanguageLink:
 def language_links(request: HttpRequest) -> list[LanguageLink]:
     """The same page in each shipped language (the path prefix selects the language)."""
     current = selectors.language()
+    # This page is already in its own language: nothing to reverse for it.
+    return _links(
+        lambda code: request.get_full_path() if code == current else _in_language(request, code)
+    )
+
+
+def language_links_to(name: str, **kwargs: Any) -> list[LanguageLink]:
+    """Another page (a view's name and its keyword arguments) in each shipped language."""
+
+    def url(code: str) -> str:
+        with translation.override(code):
+            return reverse(name, kwargs=kwargs)
+
+    return _links(url)
+
+
+def _links(url: Callable[[str], str]) -> list[LanguageLink]:
+    current = selectors.language()
     links = []
     for code, _name in settings.LANGUAGES:
         info = translation.get_language_info(code)
-        # This page is already in its own language: nothing to reverse.
-        url = request.get_full_path() if code == current else _in_language(request, code)
-        links.append(LanguageLink(code, info["name_local"], url, info["bidi"], code == current))
+        links.append(
+            LanguageLink(code, info["name_local"], url(code), info["bidi"], code == current)
+        )
     return links
 
 
