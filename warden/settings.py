@@ -111,7 +111,7 @@ TEMPLATES = [
 DATABASE_URL = envstr("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-    # Django's cursors never prepare; this lets ``warden.lib.prepared`` (decisions/0016).
+    # Django's cursors never prepare; ``warden.lib.prepared`` does (decisions/0016).
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
         5 if envbool("DATABASE_PREPARED_STATEMENTS", True) else None
     )

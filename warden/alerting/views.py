@@ -141,7 +141,7 @@ def answer_thanks(request: HttpRequest, answer: str) -> HttpResponse:
 
 
 def _thanks(answer: str) -> str:
-    """The thank-you page for an answer in the current language, rendered once a while."""
+    """The thank-you page for an answer in the current language, rendered once an hour."""
     key = f"answer-thanks:{translation.get_language()}:{answer}"
     html: str | None = cache.get(key)
     if html is None:
