@@ -8,12 +8,14 @@ permanent failure), so that the sender can record every attempt and decide on re
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
+# Outgoing and Outcome are named tuples rather than frozen dataclasses: one of each is made
+# for every delivery, and a frozen dataclass takes about four times as long to build.
 
-@dataclass(frozen=True)
-class Outgoing:
+
+class Outgoing(NamedTuple):
     """One delivery, rendered for its channel."""
 
     delivery_id: int
@@ -29,8 +31,7 @@ class Outgoing:
     body: str = ""
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     ok: bool
     # A permanent failure (bad address, rejected) is not retried.
     permanent: bool = False
