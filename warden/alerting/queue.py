@@ -168,6 +168,7 @@ def load(ids: Sequence[int]) -> list[Claimed]:
 def _claimed(rows: Sequence[tuple[Any, ...]]) -> list[Claimed]:
     address, name = purpose_of(ContactPoint, "value"), purpose_of(Person, "given_name")
     cancelled = Message.State.CANCELLED
+    decrypt = crypto.keyring().decrypt  # looked up once, not twice a row
     return [
         Claimed(
             pk,
@@ -175,8 +176,8 @@ def _claimed(rows: Sequence[tuple[Any, ...]]) -> list[Claimed]:
             channel,
             language,
             attempts,
-            crypto.decrypt(value, purpose=address),
-            crypto.decrypt(given_name, purpose=name),
+            decrypt(value, purpose=address),
+            decrypt(given_name, purpose=name),
             state == cancelled,
         )
         for pk, message_id, channel, language, attempts, value, given_name, state in rows
@@ -198,6 +199,8 @@ def record_results(
     ``worker`` (a swept lease belongs to someone else now). Returns counts by new state."""
     now = timezone.now()
     limit = max_attempts(channel)
+    # Once, not per row: ``db_moment`` asks the connection proxy for its vendor each call.
+    moment = (lambda value: value) if connection.vendor == "postgresql" else db_moment
     sent: list[tuple[Any, ...]] = []
     retry: list[tuple[Any, ...]] = []
     failed: list[tuple[Any, ...]] = []
@@ -210,12 +213,12 @@ def record_results(
             failed.append((result.delivery_id, outcome.error))
         else:
             due = now + timedelta(seconds=backoff(result.attempt, outcome.retry_after))
-            retry.append((result.delivery_id, db_moment(due), outcome.error))
+            retry.append((result.delivery_id, moment(due), outcome.error))
         attempts.append(
             (
                 result.delivery_id,
                 result.attempt,
-                db_moment(result.started_at),
+                moment(result.started_at),
                 result.duration_ms,
                 provider,
                 outcome.ok,
