@@ -335,3 +335,58 @@ def test_outgoing_http_keeps_no_cookie_a_receiver_sets() -> None:
         server.shutdown()
     assert [failure for failure, _text, _data in answers] == [None, None]
     assert _CookieSetter.cookies == [None, None]
+
+
+class _Answer(BaseHTTPRequestHandler):
+    status = 200
+    content_type = ""
+    body = b""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(type(self).status)
+        if type(self).content_type:
+            self.send_header("Content-Type", type(self).content_type)
+        self.send_header("Content-Length", str(len(type(self).body)))
+        self.end_headers()
+        self.wfile.write(type(self).body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "body", "failed", "text", "data"),
+    [
+        (204, "", b"", False, "HTTP 204: ", None),
+        (200, "application/json", b'{"id": "x1"}', False, 'HTTP 200: {"id": "x1"}', {"id": "x1"}),
+        (200, "application/json", b"{not json", False, "HTTP 200: {not json", None),
+        # Not UTF-8: read with replacement characters, not an error after the provider
+        # accepted the message (a retry would send it twice).
+        (202, "text/plain", b"ok \xff", False, "HTTP 202: ok \ufffd", None),
+        (503, "text/plain; charset=latin-1", b"busy \xe9", True, "HTTP 503: busy \xe9", None),
+    ],
+)
+def test_a_providers_answer_is_read_whatever_its_body(
+    status, content_type, body, failed, text, data
+):
+    _Answer.status, _Answer.content_type, _Answer.body = status, content_type, body
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client = HttpClient(timeout=5, concurrency=1)
+
+    async def post() -> Any:
+        try:
+            return await client.post(
+                f"http://127.0.0.1:{server.server_port}/", body=b"{}", headers={}
+            )
+        finally:
+            await client.close()
+
+    try:
+        failure, answer, parsed = asyncio.run(post())
+    finally:
+        server.shutdown()
+    assert (failure is not None, answer, parsed) == (failed, text, data)
+    if failed:
+        assert failure.error == text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import aiohttp
@@ -30,17 +31,21 @@ class HttpClient:
         """POST; returns (failure outcome or None, response text, parsed JSON or None)."""
         try:
             async with self._session().post(url, data=body, headers=headers) as response:
-                text = await response.text()
-                failure = http_outcome(
-                    response.status, text, retry_after=response.headers.get("Retry-After")
-                )
+                status = response.status
+                content = await response.read()
+                # Most receivers answer a webhook with an empty 2xx: nothing to decode.
+                text = content.decode(response.get_encoding(), "replace") if content else ""
+                failure = None
+                if not 200 <= status < 300:
+                    retry_after = response.headers.get("Retry-After")
+                    failure = http_outcome(status, text, retry_after=retry_after)
                 data = None
-                if failure is None and "json" in response.headers.get("Content-Type", ""):
+                if failure is None and text and "json" in response.content_type:
                     try:
-                        data = await response.json(content_type=None)
+                        data = json.loads(text)
                     except ValueError:
                         data = None
-                return failure, f"HTTP {response.status}: {text[:200]}", data
+                return failure, f"HTTP {status}: {text[:200]}", data
         except TimeoutError:
             return Outcome.retry("timeout"), "", None
         except aiohttp.ClientError as exc:
