@@ -1,5 +1,9 @@
-"""Webhooks with Standard Webhooks signatures (``webhook-id`` is the delivery id, so a
-receiver can de-duplicate); the receiver's 2xx answer is the delivery receipt."""
+"""Webhooks with Standard Webhooks signatures; the receiver's 2xx answer is the delivery
+receipt.
+
+The delivery id travels as the ``webhook-id`` header (``delivery_<id>``), which the format
+names as the key to de-duplicate on, and as ``delivery`` in the document: no third header
+repeats it (each header is work for every sender and receiver, paid per delivery)."""
 
 from __future__ import annotations
 
@@ -51,7 +55,6 @@ class WebhookTransport(Transport):
             "webhook-id": webhook_id,
             "webhook-timestamp": str(timestamp),
             "webhook-signature": self.sign(webhook_id, timestamp, body),
-            "X-Warden-Delivery": str(out.delivery_id),
         }
         failure, response, _data = await self.http.post(out.address, body=body, headers=headers)
         if failure is not None:
