@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from datetime import timedelta
@@ -193,3 +194,27 @@ def test_a_failing_step_does_not_stop_the_others_but_fails_a_burst(monkeypatch):
     with pytest.raises(CommandError, match="1 worker step failed"):
         call_command("worker", "--burst")
     assert calls == ["next"]
+
+
+def test_what_is_loaded_is_frozen_for_the_collector_while_the_worker_runs():
+    assert gc.get_freeze_count() == 0
+    seen: list[int] = []
+
+    def step() -> bool:
+        seen.append(gc.get_freeze_count())
+        return False
+
+    Worker([Step("look", step)], burst=True).run()
+
+    assert seen and seen[0] > 0
+    assert gc.get_freeze_count() == 0  # unfrozen: a test process goes on collecting
+
+
+def test_an_exception_out_of_the_loop_still_unfreezes(monkeypatch):
+    def broken() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(worker, "refresh_connections", broken)
+    with pytest.raises(KeyboardInterrupt):
+        Worker([Step("idle", lambda: False)], burst=True).run()
+    assert gc.get_freeze_count() == 0
