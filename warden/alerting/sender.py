@@ -1,17 +1,25 @@
-"""Sending a batch: claim, render, hand off concurrently on one event loop, record.
+"""Sending batches: claim, render, hand off concurrently on an event loop, record.
 
 One ``Sender`` per worker process keeps an asyncio loop for its whole life, so the
 transports' connections (SMTP sessions, HTTP keep-alive) are reused from batch to batch.
+The loop runs in a thread of its own and does nothing but the hand-off; every database
+query stays on the calling thread, in its connection (and its transaction, in the tests).
+So a worker claims and renders its next batch, and records the one before, while a batch
+is being handed off (``send_batches``): the connections do not stand idle while the
+database answers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -28,15 +36,35 @@ RENDERERS_KEPT = 64
 # A batch must be handed off within this share of the lease; the rest of the lease is
 # left for recording the results while the deliveries are still this worker's.
 LEASE_SPENT = 0.8
+# Seconds to wait for transports to close their connections when the worker stops.
+CLOSE_SECONDS = 10
+
+HandOff = tuple[list[queue.Result], list[queue.Claimed]]
 
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
+@dataclass
+class Batch:
+    """Claimed deliveries of one channel, being handed off on the sender's loop."""
+
+    channel: str
+    transport: Transport
+    # The provider's health row was clean when the batch was claimed (see ``provider``).
+    clean: bool
+    claimed: list[queue.Claimed]
+    handed: concurrent.futures.Future[HandOff]
+
+
 class Sender:
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="warden-sender", daemon=True
+        )
+        self.thread.start()
         self.name = worker_name()
         self.renderers: dict[int, Renderer] = {}
 
@@ -71,18 +99,56 @@ class Sender:
 
     def send_channel(self, channel: str, *, batch: int | None = None) -> int:
         """Send one batch of ``channel``; returns how many deliveries were claimed."""
+        started = self.start(channel, batch=batch)
+        if started is None:
+            return 0
+        self.finish(started)
+        return len(started.claimed)
+
+    def send_batches(self, channel: str, count: int) -> int:
+        """Send up to ``count`` batches of ``channel``, each claimed and rendered while the
+        one before it is being handed off, and that one recorded while this one is;
+        returns how many deliveries were claimed. Every batch started is recorded before
+        this returns, even when claiming the next one fails: none is left in flight
+        between worker steps (a stopping worker records what it sent)."""
+        total = 0
+        in_flight: Batch | None = None
+        try:
+            for _ in range(count):
+                started = self.start(channel)
+                done, in_flight = in_flight, started
+                if done is not None:
+                    self.finish(done)
+                if started is None:
+                    break
+                total += len(started.claimed)
+        finally:
+            if in_flight is not None:
+                self.finish(in_flight)
+        return total
+
+    def start(self, channel: str, *, batch: int | None = None) -> Batch | None:
+        """Claim a batch of ``channel``, render it and start handing it off on the loop."""
         transport, clean = self.provider(channel)
         if transport is None:
-            return 0
+            return None
         want = limits.take_tokens(transport, batch or settings.WARDEN_ALERT_BATCH)
         claimed = queue.claim(channel, want, self.name)  # with each message's state
         limits.give_back(transport, want - len(claimed))
         if not claimed:
-            return 0
+            return None
         deadline = self.loop.time() + settings.WARDEN_ALERT_LEASE_SECONDS * LEASE_SPENT
         queue.cancel_claimed([c.delivery_id for c in claimed if c.cancelled], self.name)
         work = [(item, self.render(item)) for item in claimed if not item.cancelled]
-        results, unstarted = self.loop.run_until_complete(self.hand_off(transport, work, deadline))
+        handed = asyncio.run_coroutine_threadsafe(
+            self.hand_off(transport, work, deadline), self.loop
+        )
+        return Batch(channel, transport, clean, claimed, handed)
+
+    def finish(self, batch: Batch) -> None:
+        """Wait for ``batch``'s hand-off and record its results."""
+        results, unstarted = batch.handed.result()
+        transport, channel = batch.transport, batch.channel
         transport.after_batch()
         queue.release([item.delivery_id for item in unstarted], self.name)
         counts = queue.record_results(
@@ -90,7 +156,7 @@ class Sender:
         )
         failures = [r.outcome.error for r in results if not r.outcome.ok]
         provider_failures = [r for r in results if not r.outcome.ok and not r.outcome.permanent]
-        if not (clean and counts["sent"] and not provider_failures):
+        if not (batch.clean and counts["sent"] and not provider_failures):
             # A clean row and a batch without failures would be written unchanged.
             limits.report(
                 transport.name,
@@ -99,7 +165,6 @@ class Sender:
                 last_error=failures[-1] if failures else "",
             )
         log.info("sent %s batch via %s: %s", channel, transport.name, counts)
-        return len(claimed)
 
     def render(self, item: queue.Claimed) -> Outgoing | Outcome:
         try:
@@ -182,8 +247,11 @@ class Sender:
     def close(self) -> None:
         for transport in registry.all_built():
             try:
-                self.loop.run_until_complete(transport.close())
+                closing = asyncio.run_coroutine_threadsafe(transport.close(), self.loop)
+                closing.result(timeout=CLOSE_SECONDS)
             except Exception:
                 log.exception("closing %s failed", transport.name)
         registry.reset()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
         self.loop.close()

@@ -10,6 +10,9 @@ from warden.alerting.transports.registry import enabled_channels
 
 _sender: Sender | None = None
 WAIT_FOR_DUE_SECONDS = 0.5
+# Batches of a channel per step, each claimed while the one before is handed off; then the
+# next channel, and the other steps, get their turn.
+BATCHES_PER_STEP = 4
 
 
 def sender() -> Sender:
@@ -25,9 +28,11 @@ def alert_expand() -> bool:
 
 
 def alert_send() -> bool:
-    """Send one batch per channel. With nothing due but retries or leases pending, wait a
-    moment and report work, so that ``--burst`` does not exit with work left."""
-    claimed = sum(sender().send_channel(channel) for channel in enabled_channels())
+    """Send a few batches per channel. With nothing due but retries or leases pending, wait
+    a moment and report work, so that ``--burst`` does not exit with work left."""
+    claimed = sum(
+        sender().send_batches(channel, BATCHES_PER_STEP) for channel in enabled_channels()
+    )
     if claimed:
         return True
     if any(queue.pending()):

@@ -5,6 +5,7 @@ the event loop (``after_batch``), in the worker's own connection."""
 from __future__ import annotations
 
 import itertools
+from collections import deque
 
 from warden.alerting.models import SandboxMessage
 from warden.alerting.transports.base import Outcome, Outgoing, Transport
@@ -15,14 +16,16 @@ _serial = itertools.count(1)
 class SandboxTransport(Transport):
     def __init__(self, url: str, **kwargs: object) -> None:
         super().__init__(url, **kwargs)  # type: ignore[arg-type]
-        self.kept: list[Outgoing] = []
+        # Filled on the sender's loop, emptied by ``after_batch`` on the worker's thread (a
+        # deque's append and popleft are safe between threads).
+        self.kept: deque[Outgoing] = deque()
 
     async def send(self, out: Outgoing) -> Outcome:
         self.kept.append(out)
         return Outcome.sent(f"sandbox-{out.delivery_id}-{next(_serial)}")
 
     def after_batch(self) -> None:
-        kept, self.kept = self.kept, []
+        kept = [self.kept.popleft() for _ in range(len(self.kept))]
         SandboxMessage.objects.bulk_create(
             [
                 SandboxMessage(
