@@ -116,3 +116,5 @@ def test_webhook_signatures_are_those_of_the_standard_webhooks_library(settings)
     ours = transport.sign("delivery_7", int(moment.timestamp()), body.encode())
     assert ours == Webhook(settings.WARDEN_WEBHOOK_SECRET).sign("delivery_7", moment, body)
     assert ours != transport.sign("delivery_8", int(moment.timestamp()), body.encode())
+    # The keyed HMAC is copied for each signature, never written to.
+    assert ours == transport.sign("delivery_7", int(moment.timestamp()), body.encode())

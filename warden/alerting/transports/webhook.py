@@ -36,15 +36,19 @@ class WebhookTransport(Transport):
         super().__init__(url, **kwargs)  # type: ignore[arg-type]
         secret = signing_secret()
         self.signer = Webhook(secret)  # validates the secret
-        self.key = base64.b64decode(secret.removeprefix(SECRET_PREFIX) + "==")
+        key = base64.b64decode(secret.removeprefix(SECRET_PREFIX) + "==")
+        self.mac = hmac.new(key, digestmod=hashlib.sha256)
         self.http = HttpClient(timeout=self.timeout, concurrency=self.concurrency)
 
     def sign(self, webhook_id: str, timestamp: int, body: bytes) -> str:
         """The Standard Webhooks signature (``v1,`` and the base64 HMAC-SHA256 of
-        ``id.timestamp.body``), as ``Webhook.sign`` makes it, in one call to the C HMAC
-        rather than through ``hmac.new``, the date and the text: it is paid per delivery."""
-        mac = hmac.digest(self.key, b"%s.%d.%s" % (webhook_id.encode(), timestamp, body), "sha256")
-        return "v1," + base64.b64encode(mac).decode()
+        ``id.timestamp.body``), as ``Webhook.sign`` makes it. It is paid per delivery, so
+        it copies an HMAC keyed once: ``hmac.digest`` looks the hash up by name in OpenSSL
+        on every call, which took 7 % of the sending thread in a profile, while the
+        worker's other thread used OpenSSL too."""
+        mac = self.mac.copy()
+        mac.update(b"%s.%d.%s" % (webhook_id.encode(), timestamp, body))
+        return "v1," + base64.b64encode(mac.digest()).decode()
 
     async def send(self, out: Outgoing) -> Outcome:
         body = out.body.encode()
