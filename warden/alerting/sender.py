@@ -67,6 +67,7 @@ class Sender:
         self.thread.start()
         self.name = worker_name()
         self.renderers: dict[int, Renderer] = {}
+        self.clock = time.monotonic  # for ``send_batches``' time limit
 
     def provider(self, channel: str) -> tuple[Transport | None, bool]:
         """The channel's first provider whose circuit is closed, and whether its health row
@@ -105,16 +106,21 @@ class Sender:
         self.finish(started)
         return len(started.claimed)
 
-    def send_batches(self, channel: str, count: int) -> int:
+    def send_batches(self, channel: str, count: int, *, seconds: float | None = None) -> int:
         """Send up to ``count`` batches of ``channel``, each claimed and rendered while the
         one before it is being handed off, and that one recorded while this one is;
-        returns how many deliveries were claimed. Every batch started is recorded before
-        this returns, even when claiming the next one fails: none is left in flight
-        between worker steps (a stopping worker records what it sent)."""
+        returns how many deliveries were claimed. No batch is started once ``seconds``
+        have passed, so that a slow provider does not hold the worker (and a SIGTERM) for
+        ``count`` batch deadlines. Every batch started is recorded before this returns,
+        even when claiming the next one fails: none is left in flight between worker
+        steps (a stopping worker records what it sent)."""
+        until = None if seconds is None else self.clock() + seconds
         total = 0
         in_flight: Batch | None = None
         try:
             for _ in range(count):
+                if until is not None and total and self.clock() >= until:
+                    break
                 started = self.start(channel)
                 done, in_flight = in_flight, started
                 if done is not None:

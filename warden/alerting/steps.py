@@ -10,9 +10,11 @@ from warden.alerting.transports.registry import enabled_channels
 
 _sender: Sender | None = None
 WAIT_FOR_DUE_SECONDS = 0.5
-# Batches of a channel per step, each claimed while the one before is handed off; then the
-# next channel, and the other steps, get their turn.
+# Batches of a channel per step, each claimed while the one before is handed off, and no
+# new one after a second (a slow provider's batch can take most of a lease); then the next
+# channel, and the other steps, get their turn. 32 batches a step sent no faster.
 BATCHES_PER_STEP = 4
+STEP_SECONDS = 1.0
 
 
 def sender() -> Sender:
@@ -31,7 +33,8 @@ def alert_send() -> bool:
     """Send a few batches per channel. With nothing due but retries or leases pending, wait
     a moment and report work, so that ``--burst`` does not exit with work left."""
     claimed = sum(
-        sender().send_batches(channel, BATCHES_PER_STEP) for channel in enabled_channels()
+        sender().send_batches(channel, BATCHES_PER_STEP, seconds=STEP_SECONDS)
+        for channel in enabled_channels()
     )
     if claimed:
         return True

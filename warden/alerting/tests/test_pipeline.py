@@ -142,3 +142,22 @@ def test_closing_the_sender_stops_its_thread(settings):
     sending.close()
     assert not sending.thread.is_alive()
     assert sending.loop.is_closed()
+
+
+def test_no_batch_is_started_once_the_time_is_up(five_emails, sender, monkeypatch):
+    calls: list[tuple[str, int]] = []
+    _spy(monkeypatch, calls)
+    clock = [1000.0]
+    sender.clock = lambda: clock[0]
+    start = sender.start
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        clock[0] += 0.6  # each batch takes 0.6 s of a 1 s allowance
+        return start(*args, **kwargs)
+
+    monkeypatch.setattr(sender, "start", slow)
+
+    assert sender.send_batches("email", 10, seconds=1.0) == 4
+    # Two batches started within the second; the third was not, and both were recorded.
+    assert calls == [("claim", 2), ("claim", 2), ("record", 2), ("record", 2)]
+    assert Delivery.objects.filter(state=Delivery.State.QUEUED).count() == 1
