@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import IO
@@ -57,17 +58,43 @@ def get_status(port: int, path: str, *, deadline: float) -> int:
             time.sleep(0.2)
 
 
-def wait_for_line(stream: IO[str], text: str, *, timeout: float) -> str:
-    seen: list[str] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = stream.readline()
-        if not line:  # the process ended
-            break
-        seen.append(line)
-        if text in line:
-            return "".join(seen)
-    raise AssertionError("".join(seen))
+class Output:
+    """A process's output, read in a thread as a terminal reads it: the demo prints a line
+    for every mail its sink receives, and a pipe nobody reads fills after about 600 of
+    them and then blocks the sink, and with it the sending."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.lines: list[str] = []
+        self.ended = False
+        self.changed = threading.Condition()
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            with self.changed:
+                self.lines.append(line)
+                self.changed.notify_all()
+        with self.changed:
+            self.ended = True
+            self.changed.notify_all()
+
+    def wait_for(self, text: str, *, timeout: float) -> str:
+        """The output up to the first line containing ``text``."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                for index, line in enumerate(self.lines):
+                    if text in line:
+                        return "".join(self.lines[: index + 1])
+                left = deadline - time.monotonic()
+                if self.ended or left <= 0:
+                    raise AssertionError("".join(self.lines))
+                self.changed.wait(left)
+
+    def text(self) -> str:
+        with self.changed:
+            return "".join(self.lines)
 
 
 def test_warden_demo_no_serve_loads_a_fresh_database_and_prints_the_logins(tmp_path: Path):
@@ -183,8 +210,9 @@ def test_warden_demo_serves_the_site_and_stops_all_its_processes(tmp_path: Path)
         stderr=subprocess.STDOUT,
         text=True,
     )
+    printed = Output(demo.stdout)  # type: ignore[arg-type]
     try:
-        output = wait_for_line(demo.stdout, "Ctrl-C stops it", timeout=300)  # type: ignore[arg-type]
+        output = printed.wait_for("Ctrl-C stops it", timeout=300)
         status = get_status(port, "/admin/login/", deadline=time.monotonic() + 60)
         # The demo's worker sends Turkey's level-4 message to its SMTP sink and SMS stub; the
         # stub's receipts come back to the web server.
@@ -192,11 +220,14 @@ def test_warden_demo_serves_the_site_and_stops_all_its_processes(tmp_path: Path)
         mails = list((tmp_path / "demo-mail").glob("*.eml"))
     finally:
         demo.send_signal(signal.SIGTERM)
-        rest, _ = demo.communicate(timeout=60)
+        demo.wait(timeout=60)
+        printed.thread.join(timeout=10)
+    rest = printed.text().removeprefix(output)
 
     assert_login_table(output)
     assert status in {200, 302}
     assert delivered.get("sent", 0) > 0 and delivered.get("delivered", 0) > 0, delivered
+    assert not delivered.get("queued") and not delivered.get("sending"), delivered  # all sent
     assert mails and b"X-Warden-Delivery: " in mails[0].read_bytes()
     assert demo.returncode == 0, output + rest
     assert "Demo stopped." in rest
