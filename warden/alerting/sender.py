@@ -12,6 +12,7 @@ database answers.
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import logging
 import os
@@ -52,8 +53,10 @@ class Batch:
 
     channel: str
     transport: Transport
-    # The provider's health row was clean when the batch was claimed (see ``provider``).
+    # The provider's health row was clean when the batch was claimed (see ``provider``),
+    # and how many times this sender had written that row by then (``Sender.reports``).
     clean: bool
+    reports: int
     claimed: list[queue.Claimed]
     handed: concurrent.futures.Future[HandOff]
 
@@ -68,6 +71,9 @@ class Sender:
         self.name = worker_name()
         self.renderers: dict[int, Renderer] = {}
         self.clock = time.monotonic  # for ``send_batches``' time limit
+        # Health rows this sender wrote, by provider: a batch claimed while another was in
+        # flight saw the row before that one's results were written.
+        self.reports: collections.Counter[str] = collections.Counter()
 
     def provider(self, channel: str) -> tuple[Transport | None, bool]:
         """The channel's first provider whose circuit is closed, and whether its health row
@@ -149,7 +155,7 @@ class Sender:
         handed = asyncio.run_coroutine_threadsafe(
             self.hand_off(transport, work, deadline), self.loop
         )
-        return Batch(channel, transport, clean, claimed, handed)
+        return Batch(channel, transport, clean, self.reports[transport.name], claimed, handed)
 
     def finish(self, batch: Batch) -> None:
         """Wait for ``batch``'s hand-off and record its results."""
@@ -162,8 +168,10 @@ class Sender:
         )
         failures = [r.outcome.error for r in results if not r.outcome.ok]
         provider_failures = [r for r in results if not r.outcome.ok and not r.outcome.permanent]
-        if not (batch.clean and counts["sent"] and not provider_failures):
+        clean = batch.clean and self.reports[transport.name] == batch.reports
+        if not (clean and counts["sent"] and not provider_failures):
             # A clean row and a batch without failures would be written unchanged.
+            self.reports[transport.name] += 1
             limits.report(
                 transport.name,
                 successes=counts["sent"],

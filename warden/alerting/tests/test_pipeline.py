@@ -10,9 +10,10 @@ import pytest
 
 from warden.alerting import queue
 from warden.alerting import sender as sender_module
-from warden.alerting.models import Attempt, Delivery
+from warden.alerting.models import Attempt, Delivery, ProviderHealth
 from warden.alerting.tests.helpers import expand_all, present
 from warden.alerting.transports import registry
+from warden.alerting.transports.base import Outcome
 from warden.test import publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]
@@ -161,3 +162,28 @@ def test_no_batch_is_started_once_the_time_is_up(five_emails, sender, monkeypatc
     # Two batches started within the second; the third was not, and both were recorded.
     assert calls == [("claim", 2), ("claim", 2), ("record", 2), ("record", 2)]
     assert Delivery.objects.filter(state=Delivery.State.QUEUED).count() == 1
+
+
+def test_a_success_claimed_before_a_failure_was_recorded_still_resets_the_count(
+    five_emails, sender, monkeypatch
+):
+    five_emails.WARDEN_ALERT_FAILOVER_AFTER = 100
+    (transport,) = registry.providers("email")
+    ProviderHealth.objects.create(name=transport.name)  # clean
+    first = set(Delivery.objects.order_by("id").values_list("pk", flat=True)[:2])
+    send = transport.send
+
+    async def failing_first_batch(out: Any) -> Outcome:
+        if out.delivery_id in first:
+            return Outcome.retry("HTTP 500: busy")
+        return await send(out)
+
+    monkeypatch.setattr(transport, "send", failing_first_batch)
+
+    # The second batch is claimed while the row is still clean, before the first batch's
+    # two failures are written; its successes must still be written after them.
+    assert sender.send_batches("email", 2) == 4
+
+    health = ProviderHealth.objects.get(name=transport.name)
+    assert (health.failures, health.last_error) == (0, "HTTP 500: busy")
+    assert Delivery.objects.filter(state=Delivery.State.SENT).count() == 2
