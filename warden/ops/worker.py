@@ -49,7 +49,7 @@ def alert_expand() -> bool:
 
 
 def alert_send() -> bool:
-    """Claim, send and record one batch per channel (alerting)."""
+    """Claim, send and record a few batches per channel (alerting)."""
     from warden.alerting.steps import alert_send as step
 
     return step()
