@@ -3,6 +3,7 @@ being handed off, on the sender's own thread; no batch is left in flight."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import Any
 
@@ -14,6 +15,7 @@ from warden.alerting.models import Attempt, Delivery, ProviderHealth
 from warden.alerting.tests.helpers import expand_all, present
 from warden.alerting.transports import registry
 from warden.alerting.transports.base import Outcome
+from warden.alerting.transports.webhook import WebhookTransport
 from warden.test import publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("authority")]
@@ -187,3 +189,23 @@ def test_a_success_claimed_before_a_failure_was_recorded_still_resets_the_count(
     health = ProviderHealth.objects.get(name=transport.name)
     assert (health.failures, health.last_error) == (0, "HTTP 500: busy")
     assert Delivery.objects.filter(state=Delivery.State.SENT).count() == 2
+
+
+def test_closing_closes_the_transports_built_under_settings_since_changed(settings):
+    settings.WARDEN_ALERT_EMAIL_URLS = ["sandbox:"]
+    settings.WARDEN_ALERT_WEBHOOK_URLS = ["direct:"]
+    registry.reset()
+    sending = sender_module.Sender()
+    (hook,) = registry.providers("webhook")
+    assert isinstance(hook, WebhookTransport)
+
+    async def open_session() -> Any:  # as a first send does, on the sender's loop
+        return hook.http._session()
+
+    session = asyncio.run_coroutine_threadsafe(open_session(), sending.loop).result()
+    settings.WARDEN_ALERT_WEBHOOK_URLS = []  # as a test's settings are put back
+
+    assert hook in registry.all_built()
+    sending.close()
+    assert session.closed
+    assert registry.all_built() == []

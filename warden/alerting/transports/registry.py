@@ -67,9 +67,16 @@ def build(channel: str, url: str, index: int) -> Transport:
     return transport
 
 
+# Every transport built since the last reset, so that all of them are closed: the settings
+# they were built from may have changed since (the tests change them).
+_built: list[Transport] = []
+
+
 @functools.cache
 def _providers(channel: str, urls: tuple[str, ...]) -> tuple[Transport, ...]:
-    return tuple(build(channel, url, index) for index, url in enumerate(urls, start=1))
+    built = tuple(build(channel, url, index) for index, url in enumerate(urls, start=1))
+    _built.extend(built)
+    return built
 
 
 def providers(channel: str) -> tuple[Transport, ...]:
@@ -82,12 +89,11 @@ def enabled_channels() -> list[str]:
 
 
 def all_built() -> list[Transport]:
-    info = _providers.cache_info()
-    if not info.currsize:
-        return []
-    return [t for channel in enabled_channels() for t in providers(channel)]
+    """The transports built since the last ``reset``, whatever the settings are now."""
+    return list(_built)
 
 
 def reset() -> None:
     """Forget built transports (tests change settings; the sender closes them first)."""
     _providers.cache_clear()
+    _built.clear()
