@@ -61,6 +61,7 @@ PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 SENDER = "warden@localhost"
 SAMPLE = 1000  # distinct pre-built messages the raw clients cycle through
 PEER_CHUNK = 2000
+WEBHOOKS_MAX = 100_000  # the default webhook audience: --people, up to this
 
 
 # --- Infrastructure: database, sinks ---------------------------------------------------
@@ -901,8 +902,10 @@ def main() -> None:
     parser.add_argument(
         "--webhooks",
         type=int,
-        default=20_000,
-        help="people given a webhook too, for the webhook hand-off (0: skip)",
+        default=None,
+        help="people given a webhook too, for the webhook hand-off (default: as many as "
+        "--people, up to 100,000; 0: skip). Runs of 20,000 took about 2 s and their share "
+        "moved by 15 points from run to run",
     )
     parser.add_argument(
         "--postgres", action="store_true", help="start a throw-away PostgreSQL cluster"
@@ -916,6 +919,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.million:
         args.people = 1_000_000
+    if args.webhooks is None:
+        args.webhooks = min(args.people, WEBHOOKS_MAX)
     sys.path.insert(0, str(ROOT))
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="warden-fanout-")))
