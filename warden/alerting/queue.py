@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from warden.alerting.models import Attempt, Delivery, Message
 from warden.alerting.transports.base import Outcome
-from warden.lib.bulk import bulk_insert, db_moment, rows_source
+from warden.lib.bulk import bulk_insert, db_moment, db_moments, rows_source
 from warden.lib.lookups import id_list_sql
 from warden.people import crypto
 from warden.people.fields import purpose_of
@@ -199,8 +199,7 @@ def record_results(
     ``worker`` (a swept lease belongs to someone else now). Returns counts by new state."""
     now = timezone.now()
     limit = max_attempts(channel)
-    # Once, not per row: ``db_moment`` asks the connection proxy for its vendor each call.
-    moment = (lambda value: value) if connection.vendor == "postgresql" else db_moment
+    moment = db_moments()
     sent: list[tuple[Any, ...]] = []
     retry: list[tuple[Any, ...]] = []
     failed: list[tuple[Any, ...]] = []

@@ -72,3 +72,17 @@ def test_expanding_a_large_message_refreshes_the_deliveries_statistics(
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'alerting_delivery'")
             assert cursor.fetchone()[0] >= 12
+
+
+def test_db_moments_converts_as_db_moment_does():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    moment = datetime(2023, 10, 17, 9, 30, 5, tzinfo=timezone(timedelta(hours=3)))
+    convert = bulk.db_moments()
+    assert convert(moment) == bulk.db_moment(moment)
+    assert convert(None) is None
+    if connection.vendor == "postgresql":
+        assert convert(moment) is moment
+    else:
+        assert convert(moment) == "2023-10-17 06:30:05"
+        assert bulk.db_moment(moment.astimezone(UTC)) == "2023-10-17 06:30:05"
