@@ -25,31 +25,31 @@ class LanguageLink:
 
 def language_links(request: HttpRequest) -> list[LanguageLink]:
     """The same page in each shipped language (the path prefix selects the language)."""
-    current = selectors.language()
     # This page is already in its own language: nothing to reverse for it.
     return _links(
-        lambda code: request.get_full_path() if code == current else _in_language(request, code)
+        lambda code, here: request.get_full_path() if here else _in_language(request, code)
     )
 
 
 def language_links_to(name: str, **kwargs: Any) -> list[LanguageLink]:
     """Another page (a view's name and its keyword arguments) in each shipped language."""
 
-    def url(code: str) -> str:
+    def url(code: str, _here: bool) -> str:
         with translation.override(code):
             return reverse(name, kwargs=kwargs)
 
     return _links(url)
 
 
-def _links(url: Callable[[str], str]) -> list[LanguageLink]:
+def _links(url: Callable[[str, bool], str]) -> list[LanguageLink]:
+    """A link per shipped language; ``url(code, here)`` is that language's address, ``here``
+    telling whether it is the current language."""
     current = selectors.language()
     links = []
     for code, _name in settings.LANGUAGES:
         info = translation.get_language_info(code)
-        links.append(
-            LanguageLink(code, info["name_local"], url(code), info["bidi"], code == current)
-        )
+        here = code == current
+        links.append(LanguageLink(code, info["name_local"], url(code, here), info["bidi"], here))
     return links
 
 
