@@ -156,6 +156,13 @@ class Delivery(models.Model):
             models.UniqueConstraint(
                 fields=["message", "contact_point"], name="delivery_unique_per_contact"
             ),
+            # A delivery has a lease (until, by whom) exactly while it is being sent, so
+            # that "leased by this worker" alone says it is still this worker's to record.
+            models.CheckConstraint(
+                condition=(Q(state="sending", lease_until__isnull=False) & ~Q(leased_by=""))
+                | (~Q(state="sending") & Q(lease_until__isnull=True, leased_by="")),
+                name="delivery_leased_while_sending",
+            ),
         ]
         indexes = [
             # The claim: queued, due, most urgent first.
@@ -164,8 +171,13 @@ class Delivery(models.Model):
                 condition=Q(state="queued"),
                 name="delivery_queue",
             ),
+            # The leases, for the sweep. Its condition is the lease, not the state: a
+            # recording's "state = 'sending' AND leased_by = me" must not match an index
+            # whose statistics say nothing is leased (decisions/0015).
             models.Index(
-                fields=["lease_until"], condition=Q(state="sending"), name="delivery_leases"
+                fields=["lease_until"],
+                condition=Q(lease_until__isnull=False),
+                name="delivery_leases",
             ),
             models.Index(fields=["message", "state"], name="delivery_message_state"),
             models.Index(

@@ -246,7 +246,7 @@ def message_cancel(
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
     now = timezone.now()
     stopped = Delivery.objects.filter(message=message, state__in=UNSENT).update(
-        state=Delivery.State.CANCELLED, lease_until=None, error=_("Cancelled")
+        state=Delivery.State.CANCELLED, lease_until=None, leased_by="", error=_("Cancelled")
     )
     before = {"state": message.state}
     message.state = Message.State.CANCELLED

@@ -4,6 +4,7 @@ statements, and the provider health row written only when it changes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -12,7 +13,7 @@ import aiosmtplib
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import signing
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from warden.alerting import queue
@@ -157,11 +158,63 @@ def test_the_queue_is_read_through_its_indexes_whatever_the_statistics_say(turke
     claim = _explain(queue.CLAIM_POSTGRESQL, ["email", now, 500, now, "me:1"])
     assert "Seq Scan on alerting_delivery" not in claim, claim
     assert len(queue.claim("email", 500, "me:1")) == 500
-    Delivery.objects.update(state=Delivery.State.SENT, lease_until=None)
+    Delivery.objects.update(state=Delivery.State.SENT, lease_until=None, leased_by="")
     for rows in (queue.queued_rows(), queue.leased_rows()):
         plan = rows.values_list("pk", flat=True)[:1].explain()
         assert "Seq Scan" not in plan, plan
     assert queue.pending() == (False, False)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner test")
+@pytest.mark.django_db
+@pytest.mark.usefixtures("authority")
+def test_a_recording_finds_its_batch_by_key_whatever_the_statistics_say(turkey, alice, bob):
+    """Statistics taken while no worker held a lease say a worker's leased rows are none.
+    Planned through the leases index on that promise, recording a batch ran its list of
+    results once for each leased row (30-45 ms a batch of 500, against 8), and read every
+    lease left in the index since the last vacuum; through an index of the state, it would
+    read all of the message's deliveries. The primary key must be the only index it can
+    use (a table this small may also be read whole: ``enable_seqscan`` is off)."""
+    crowd(2000)
+    publish(turkey, 4, author=alice, approver=bob)
+    expand_all()
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Delivery._meta.db_table}")
+    claimed = queue.claim("email", 500, "me:1")
+    plans: list[str] = []
+
+    def explain(execute: Any, sql: str, params: Any, many: bool, context: dict) -> Any:
+        if sql.startswith(f"UPDATE {queue.TABLE} "):
+            with connection.cursor() as cursor:
+                cursor.execute("SET enable_seqscan = off")
+            plans.append(_explain(sql, params))
+            with connection.cursor() as cursor:
+                cursor.execute("RESET enable_seqscan")
+        return execute(sql, params, many, context)
+
+    results = [_result(c.delivery_id, Outcome.sent(f"ref-{c.delivery_id}")) for c in claimed]
+    with connection.execute_wrapper(explain):
+        counts = queue.record_results(results, channel="email", provider="smtp", worker="me:1")
+
+    assert counts == {"sent": 500, "queued": 0, "failed": 0}
+    assert plans
+    for plan in plans:
+        assert set(re.findall(r"Index Scan (?:using|on) (\w+)", plan)) == {
+            "alerting_delivery_pkey"
+        }, plan
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("authority")
+def test_a_delivery_has_a_lease_exactly_while_it_is_being_sent(turkey, alice, bob):
+    """The leases index is conditioned on the lease (above); the database holds the lease
+    and the state together."""
+    pk = _claimed(turkey, alice, bob, 1)[0]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.filter(pk=pk).update(lease_until=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.filter(pk=pk).update(state=Delivery.State.SENT)
+    assert Delivery.objects.filter(pk=pk, state="sending", lease_until__isnull=False).exists()
 
 
 def _result(pk: int, outcome: Outcome, attempt: int = 1) -> queue.Result:
