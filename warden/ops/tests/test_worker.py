@@ -198,23 +198,29 @@ def test_a_failing_step_does_not_stop_the_others_but_fails_a_burst(monkeypatch):
 
 def test_what_is_loaded_is_frozen_for_the_collector_while_the_worker_runs():
     assert gc.get_freeze_count() == 0
-    seen: list[int] = []
+    before = gc.get_threshold()
+    seen: list[tuple[int, tuple[int, ...]]] = []
 
     def step() -> bool:
-        seen.append(gc.get_freeze_count())
+        seen.append((gc.get_freeze_count(), gc.get_threshold()))
         return False
 
     Worker([Step("look", step)], burst=True).run()
 
-    assert seen and seen[0] > 0
+    frozen, threshold = seen[0]
+    assert frozen > 0
+    assert threshold == (worker.GC_YOUNG, *before[1:]) != before
     assert gc.get_freeze_count() == 0  # unfrozen: a test process goes on collecting
+    assert gc.get_threshold() == before
 
 
-def test_an_exception_out_of_the_loop_still_unfreezes(monkeypatch):
+def test_an_exception_out_of_the_loop_still_unfreezes_and_restores_the_collector(monkeypatch):
     def broken() -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(worker, "refresh_connections", broken)
     with pytest.raises(KeyboardInterrupt):
+        before = gc.get_threshold()
         Worker([Step("idle", lambda: False)], burst=True).run()
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == before
