@@ -126,12 +126,15 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    # No single-column index on message or person: delivery_unique_per_contact and
-    # delivery_person start with them (warden.lib.migrations.drop_covered_indexes).
+    # No single-column index on message, contact point or person: delivery_message_state,
+    # delivery_unique_per_contact and delivery_person start with them
+    # (warden.lib.migrations.drop_covered_indexes).
     message = models.ForeignKey(
         Message, on_delete=models.CASCADE, related_name="deliveries", db_index=False
     )
-    contact_point = models.ForeignKey(ContactPoint, on_delete=models.CASCADE, related_name="+")
+    contact_point = models.ForeignKey(
+        ContactPoint, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=8)
@@ -153,8 +156,10 @@ class Delivery(models.Model):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [
+            # Led by the contact point, it is that key's index too (a message's rows are
+            # found through delivery_message_state): one index fewer for each row version.
             models.UniqueConstraint(
-                fields=["message", "contact_point"], name="delivery_unique_per_contact"
+                fields=["contact_point", "message"], name="delivery_unique_per_contact"
             ),
             # A delivery has a lease (until, by whom) exactly while it is being sent, so
             # that "leased by this worker" alone says it is still this worker's to record.
@@ -180,8 +185,12 @@ class Delivery(models.Model):
                 name="delivery_leases",
             ),
             models.Index(fields=["message", "state"], name="delivery_message_state"),
+            # Receipts found by the provider's reference are email's (anymail); the other
+            # channels' rows stay out of it.
             models.Index(
-                fields=["provider_ref"], condition=~Q(provider_ref=""), name="delivery_ref"
+                fields=["provider_ref"],
+                condition=Q(channel="email") & ~Q(provider_ref=""),
+                name="delivery_ref",
             ),
             models.Index(fields=["person", "message"], name="delivery_person"),
         ]

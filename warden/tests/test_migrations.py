@@ -15,13 +15,14 @@ from warden.lib.migrations import single_column_indexes
 COVERED = [
     ("alerting_delivery", "message_id"),
     ("alerting_delivery", "person_id"),
+    ("alerting_delivery", "contact_point_id"),
     ("alerting_attempt", "delivery_id"),
     ("welfare_roundmember", "round_id"),
     ("welfare_welfareevent", "person_id"),
     ("welfare_pendinganswer", "person_id"),
     ("welfare_pendinganswer", "left_to_id"),
 ]
-KEPT = [("alerting_delivery", "contact_point_id"), ("welfare_roundmember", "person_id")]
+KEPT = [("welfare_roundmember", "person_id")]
 
 
 @pytest.mark.django_db

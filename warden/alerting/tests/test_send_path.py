@@ -217,6 +217,27 @@ def test_a_delivery_has_a_lease_exactly_while_it_is_being_sent(turkey, alice, bo
     assert Delivery.objects.filter(pk=pk, state="sending", lease_until__isnull=False).exists()
 
 
+@pytest.mark.django_db
+@pytest.mark.usefixtures("authority")
+def test_a_message_has_one_delivery_per_contact_point(turkey, alice, bob):
+    """The unique constraint is led by the contact point (it is that key's index too); it
+    still refuses a second delivery of a message to the same address, and not the same
+    address for another message."""
+    pk = _claimed(turkey, alice, bob, 1)[0]
+    first = Delivery.objects.get(pk=pk)
+    twin = {
+        field: getattr(first, field)
+        for field in ("contact_point_id", "person_id", "channel", "language", "priority")
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.create(message_id=first.message_id, next_attempt_at=timezone.now(), **twin)
+    other = Message.objects.create(
+        kind=Message.Kind.NOTICE, people=[first.person_id], audience_at=timezone.now(), texts={}
+    )
+    Delivery.objects.create(message=other, next_attempt_at=timezone.now(), **twin)
+    assert Delivery.objects.filter(contact_point_id=first.contact_point_id).count() == 2
+
+
 def _result(pk: int, outcome: Outcome, attempt: int = 1) -> queue.Result:
     return queue.Result(pk, attempt, timezone.now(), 12, outcome)
 
