@@ -176,9 +176,9 @@ class Delivery(models.Model):
                 condition=Q(state="queued"),
                 name="delivery_queue",
             ),
-            # The leases, for the sweep. Its condition is the lease, not the state: a
-            # recording's "state = 'sending' AND leased_by = me" must not match an index
-            # whose statistics say nothing is leased (decisions/0015).
+            # The leases, for the sweep (whose "lease_until < now" implies the condition).
+            # Conditioned on the state, it answered a recording's "state = 'sending'" on
+            # statistics that said nothing was leased (decisions/0015).
             models.Index(
                 fields=["lease_until"],
                 condition=Q(lease_until__isnull=False),
