@@ -12,6 +12,19 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Rows that break the rule so far: deliveries cancelled while being sent kept their
+        # worker's name (the cancellation cleared only the lease's time) and lose it, as a
+        # cancellation now does; a delivery "sending" without a whole lease could never be
+        # swept, and is queued again.
+        migrations.RunSQL(
+            [
+                "UPDATE alerting_delivery SET lease_until = NULL, leased_by = '' "
+                "WHERE state <> 'sending' AND (lease_until IS NOT NULL OR leased_by <> '')",
+                "UPDATE alerting_delivery SET state = 'queued', lease_until = NULL, "
+                "leased_by = '' WHERE state = 'sending' AND (lease_until IS NULL OR leased_by = '')",
+            ],
+            reverse_sql=migrations.RunSQL.noop,
+        ),
         migrations.RemoveIndex(
             model_name="delivery",
             name="delivery_leases",
