@@ -337,10 +337,10 @@ def queued_rows() -> QuerySet[Delivery]:
 
 
 def leased_rows() -> QuerySet[Delivery]:
-    """Leased deliveries, in the order of their index (whose condition is the lease)."""
-    return Delivery.objects.filter(
-        state=Delivery.State.SENDING, lease_until__isnull=False
-    ).order_by("lease_until")
+    """Leased deliveries, in the order of their index, whose condition this is. A lease is
+    held exactly while a delivery is being sent (a check constraint): no condition on the
+    state, which the planner could answer through an index of the state (see ``_update``)."""
+    return Delivery.objects.filter(lease_until__isnull=False).order_by("lease_until")
 
 
 def _any(rows: QuerySet[Delivery]) -> bool:
