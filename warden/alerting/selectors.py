@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from warden.alerting.models import Delivery, Message
 
@@ -27,6 +28,10 @@ class Progress:
     rate: float  # handed off per second over the last minute
     eta_seconds: int | None
     expanding: bool
+    # The message's state as staff read it: a message being sent with nothing left to
+    # send (every delivery handed off, failed or cancelled) is finished, until a retry
+    # is due or new deliveries are added.
+    status: str
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -43,6 +48,7 @@ def progress(message: Message) -> Progress:
     rate = totals["recent"] / RATE_WINDOW.total_seconds()
     remaining = counts.get("queued", 0) + counts.get("sending", 0)
     eta = round(remaining / rate) if rate and remaining else (0 if not remaining else None)
+    finished = message.state == Message.State.SENDING and not remaining
     return Progress(
         planned=message.planned,
         queued=counts.get("queued", 0),
@@ -55,6 +61,7 @@ def progress(message: Message) -> Progress:
         rate=round(rate, 1),
         eta_seconds=eta,
         expanding=message.state in (Message.State.PLANNED, Message.State.EXPANDING),
+        status=_("Finished") if finished else message.get_state_display(),
     )
 
 

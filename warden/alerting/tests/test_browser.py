@@ -56,6 +56,7 @@ def test_publish_with_notify_then_watch_the_counts_move(
     page.get_by_role("button", name="Publish now").click()
     page.get_by_role("link", name=f"Message #{Message.objects.get().pk}").click()
     expect(page.locator('[data-count="planned"]')).to_have_text("0")
+    expect(page.locator('[data-count="status"]')).to_have_text("Waiting to be expanded")
 
     # The worker's part runs in a thread of its own, as in a worker process: Playwright's
     # event loop owns this one.
@@ -65,4 +66,5 @@ def test_publish_with_notify_then_watch_the_counts_move(
     # No reload: the page polls its progress.
     expect(page.locator('[data-count="sent"]')).to_have_text("2", timeout=10_000)
     expect(page.locator('[data-count="queued"]')).to_have_text("0")
+    expect(page.locator('[data-count="status"]')).to_have_text("Finished")
     assert errors == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from warden.advisories import services
 from warden.alerting.models import Delivery, Message, SandboxMessage
@@ -63,10 +64,38 @@ def test_message_pages_show_progress_and_attempts(turkey, alice, bob, sender, se
     progress = client.get(reverse("console:message_progress", args=[message.pk])).json()
     assert progress["planned"] == 2 and progress["sent"] == 2 and progress["queued"] == 0
     assert progress["eta_seconds"] == 0
+    assert progress["status"] == "Finished"
+    assert '<span data-count="status">Finished</span>' in detail
     delivery = Delivery.objects.first()
     assert delivery is not None
     attempts = client.get(reverse("console:delivery", args=[delivery.pk])).content.decode()
     assert "email1-locmem" in attempts
+
+
+def test_a_message_reads_sending_until_nothing_is_left_to_send(
+    turkey, alice, bob, sender, settings
+):
+    """Being sent, a message reads "Sending" while a delivery waits (here for a retry),
+    and "Finished" once every delivery has ended; in Hebrew too."""
+    settings.WARDEN_ALERT_EMAIL_URLS = ["locmem:"]
+    present("Dana", email="dana@example.org")
+    services.edition_publish(acting_user=bob, edition=_submitted(turkey, alice))
+    expand_all()
+    message = Message.objects.get()
+    client = verified_client(alice)
+    url = reverse("console:message_progress", args=[message.pk])
+    assert client.get(url).json()["status"] == "Sending"
+    listing = client.get(reverse("console:messages")).content.decode()
+    assert "<td>Sending</td>" in listing
+    send_all(sender)
+    assert client.get(url).json()["status"] == "Finished"
+    assert "<td>Finished</td>" in client.get(reverse("console:messages")).content.decode()
+    with translation.override("he"):
+        hebrew = reverse("console:message_progress", args=[message.pk])
+    with translation.override("en"):  # the request activates Hebrew in this thread
+        assert client.get(hebrew).json()["status"] == "השליחה הסתיימה"
+    Delivery.objects.update(state=Delivery.State.QUEUED)  # a retry, due later
+    assert client.get(url).json()["status"] == "Sending"
 
 
 def test_an_approver_cancels_with_a_correction_from_the_console(turkey, alice, bob):

@@ -10,8 +10,10 @@
       .then(function (data) {
         if (!data) { return; }
         Object.keys(data).forEach(function (key) {
-          var cell = box.querySelector('[data-count="' + key + '"]');
-          if (cell) { cell.textContent = data[key] === null ? "—" : String(data[key]); }
+          // The counts, and the message's status in the line above them.
+          document.querySelectorAll('[data-count="' + key + '"]').forEach(function (cell) {
+            cell.textContent = data[key] === null ? "—" : String(data[key]);
+          });
         });
         if (data.queued + data.sending > 0 || data.expanding) { window.setTimeout(refresh, 2000); }
       })
