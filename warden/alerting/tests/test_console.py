@@ -149,11 +149,15 @@ def test_the_sandbox_inbox_shows_what_the_sandbox_kept_and_the_demo_mail(
     client = verified_client(alice)
     page = client.get(reverse("console:sandbox")).content.decode()
     assert "dana@example.org" in page and "From the sink" in page
+    # Subjects and texts in either language take their direction from their own words.
+    assert "<td><bdi>From the sink</bdi></td>" in page
     kept = SandboxMessage.objects.get()
     one = client.get(reverse("console:sandbox_message", args=[kept.pk])).content.decode()
     assert "Dear Dana," in one
+    assert '<pre class="preview-text" dir="auto">' in one
     mail = client.get(reverse("console:sandbox_mail", args=["1.eml"])).content.decode()
     assert "Hello" in mail
+    assert '<h1 dir="auto">From the sink</h1>' in mail
     assert client.get(reverse("console:sandbox_mail", args=["..%2Fsecret.eml"])).status_code == 404
 
 
