@@ -258,6 +258,8 @@ WARDEN_FIELD_ENCRYPTION_KEYS, WARDEN_BLIND_INDEX_KEY, WARDEN_PEOPLE_KEYS_GENERAT
 WARDEN_RETENTION_MONTHS = envint("RETENTION_MONTHS", 18)
 # Hours an email verification link stays valid.
 WARDEN_VERIFICATION_LINK_HOURS = envint("VERIFICATION_LINK_HOURS", 72)
+# Minutes a code sent to verify a phone number (SMS, messaging app) stays valid.
+WARDEN_VERIFICATION_CODE_MINUTES = envint("VERIFICATION_CODE_MINUTES", 10)
 # Seconds between two runs of the worker's retention purge step.
 WARDEN_WORKER_RETENTION_INTERVAL = envint("WORKER_RETENTION_INTERVAL", 3600)
 

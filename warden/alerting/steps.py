@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from warden.alerting import expand, queue
+from warden.alerting import codes, expand, queue
 from warden.alerting.sender import Sender
 from warden.alerting.transports.registry import enabled_channels
 
@@ -42,6 +42,11 @@ def alert_send() -> bool:
         time.sleep(WAIT_FOR_DUE_SECONDS)
         return True
     return False
+
+
+def alert_codes() -> bool:
+    """Send the codes people asked for to verify a phone number (they are waiting)."""
+    return codes.codes_send(sender)
 
 
 def alert_sweep() -> bool:

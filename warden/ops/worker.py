@@ -57,6 +57,13 @@ def alert_send() -> bool:
     return step()
 
 
+def alert_codes() -> bool:
+    """Send the codes that verify phone numbers and messaging addresses (alerting)."""
+    from warden.alerting.steps import alert_codes as step
+
+    return step()
+
+
 def alert_sweep() -> bool:
     """Queue again deliveries whose worker's lease expired (alerting)."""
     from warden.alerting.steps import alert_sweep as step
@@ -124,6 +131,7 @@ def _retention_interval() -> float:
 # In order of urgency: alerting steps (expand audiences, send deliveries, retry, sweep
 # leases) and recording people's answers go before the others.
 STEPS: tuple[Step, ...] = (
+    Step("alert_codes", alert_codes),
     Step("alert_send", alert_send, close=_alert_close),
     Step("alert_expand", alert_expand),
     Step("welfare_answers", welfare_answers),

@@ -280,6 +280,46 @@ class SignInLink(models.Model):
         return f"Sign-in link #{self.pk}"
 
 
+class PhoneCode(models.Model):
+    """A code that verifies a phone number or messaging address: asked for by the person
+    on their registration page, sent by the worker (``warden.alerting.codes``) and typed
+    in there. Encrypted, as the worker reads it to send it; deleted once used, or replaced
+    by the next one asked for; worthless after ``expires_at`` or ``TRIES`` wrong codes."""
+
+    TRIES = 5
+
+    contact_point = models.ForeignKey(
+        ContactPoint, on_delete=models.CASCADE, related_name="codes", db_index=False
+    )
+    code = EncryptedTextField(_("code"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    # Sending (the worker): when it is due, how many times it was tried, what went wrong.
+    send_at = models.DateTimeField(_("to be sent"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(_("attempts to send"), default=0)
+    send_error = models.CharField(_("error"), max_length=300, blank=True)
+    wrong = models.PositiveSmallIntegerField(_("wrong codes typed"), default=0)
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+        constraints = [
+            # One code at a time: asking again replaces it.
+            models.UniqueConstraint(fields=["contact_point"], name="phonecode_one_per_contact")
+        ]
+        indexes = [
+            # The worker's queue: codes still to be sent.
+            models.Index(
+                fields=["send_at"], name="phonecode_to_send", condition=Q(send_at__isnull=False)
+            ),
+            models.Index(fields=["expires_at"], name="phonecode_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"code for contact point #{self.contact_point_id}"
+
+
 class RateCounter(models.Model):
     """Requests counted per key (a hash of an address's blind index, or of an IP address) in
     fixed windows. In the database, not the cache: Warden runs several processes and

@@ -211,3 +211,17 @@ class ConsentForm(forms.Form):
 class ContactAddForm(forms.Form):
     channel = forms.ChoiceField(label=_("Kind"), choices=CHANNEL_CHOICES)
     value = forms.CharField(label=_("Address or number"), max_length=500)
+
+
+class CodeForm(forms.Form):
+    """The code a phone number or messaging address got (``phone_code_confirm``)."""
+
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=r"^\s*[0-9]{6}\s*$",
+        max_length=20,
+        error_messages={"invalid": _("Type the six digits of the code.")},
+    )
+
+    def error_text(self) -> str:
+        return " ".join(str(message) for messages in self.errors.values() for message in messages)

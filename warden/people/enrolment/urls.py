@@ -24,5 +24,7 @@ urlpatterns = [
     path("mine/contacts/", views.contact_new, name="contact_add"),
     path("mine/contacts/<int:pk>/remove/", views.contact_delete, name="contact_remove"),
     path("mine/contacts/<int:pk>/up/", views.contact_up, name="contact_up"),
+    path("mine/contacts/<int:pk>/code/", views.contact_code, name="contact_code"),
+    path("mine/contacts/<int:pk>/confirm/", views.contact_confirm, name="contact_confirm"),
     path("mine/delete/", views.delete, name="delete"),
 ]

@@ -23,17 +23,21 @@ from warden.geo.selectors import city_search
 from warden.people.enrolment import forms, session
 from warden.people.enrolment.links import RateLimited, sign_in_link_request, sign_in_link_use
 from warden.people.enrolment.services import enrolment_complete, registration_delete
-from warden.people.models import Channel, Person
+from warden.people.models import Channel, ContactPoint, Person, PhoneCode
 from warden.people.selectors import person_with_details
 from warden.people.services import (
+    CodeRefused,
     contact_point_add,
     contact_point_remove,
     contact_points_reorder,
     person_update,
+    phone_code_confirm,
+    phone_code_request,
     trip_add,
     trip_remove,
     verification_send,
 )
+from warden.people.services.codes import CODE_CHANNELS
 from warden.site.views.common import page_context
 
 View = Callable[..., HttpResponse]
@@ -247,6 +251,8 @@ def consent(request: HttpRequest, citizen: session.Citizen) -> HttpResponse:
             form.add_error(None, error)
         else:
             session.become(request, person)
+            for point in person.contact_points.filter(channel__in=CODE_CHANNELS):
+                _ask_for_code(request, point)
             return redirect("register:mine")
     return _wizard(request, "consent", form=form)
 
@@ -262,9 +268,35 @@ def _person(citizen: session.Citizen) -> Person:
     return person
 
 
-def _mine(request: HttpRequest, person: Person, status: int = 200, **forms_: Any) -> HttpResponse:
+def _ask_for_code(request: HttpRequest, point: ContactPoint) -> str:
+    """Ask for a code for ``point``; the reason when none can be sent, else ""."""
+    try:
+        phone_code_request(contact_point=point, ip=request.META.get("REMOTE_ADDR", ""))
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
+
+
+def _mine(
+    request: HttpRequest,
+    person: Person,
+    status: int = 200,
+    code_error: tuple[int, str] | None = None,
+    **forms_: Any,
+) -> HttpResponse:
+    points = list(person.contact_points.all())
+    codes = {
+        code.contact_point_id: code
+        for code in PhoneCode.objects.filter(contact_point__in=[p.pk for p in points])
+    }
     context = {
         "person": person,
+        # Each contact point, and for a pending number its code's state (see mine.html).
+        "contacts": [
+            (point, point.channel in CODE_CHANNELS and not point.is_verified, codes.get(point.pk))
+            for point in points
+        ],
+        "code_error": code_error,
         # A departure is stored as the end of its day: show the day itself.
         "trips": [
             (t, (t.departure - timedelta(seconds=1)).date() if t.departure else None)
@@ -337,8 +369,44 @@ def contact_new(request: HttpRequest, citizen: session.Citizen) -> HttpResponse:
         else:
             if point.channel == Channel.EMAIL:
                 verification_send(contact_point=point)
+            elif point.channel in CODE_CHANNELS:
+                reason = _ask_for_code(request, point)
+                if reason:
+                    return _mine(request, person, status=429, code_error=(point.pk, reason))
             return redirect("register:mine")
     return _mine(request, person, status=400, contact_form=form)
+
+
+@enrolled
+@require_POST
+def contact_code(request: HttpRequest, citizen: session.Citizen, pk: int) -> HttpResponse:
+    """Send a (new) code to one of my pending phone numbers or messaging addresses."""
+    person = _person(citizen)
+    point = person.contact_points.filter(pk=pk).first()
+    if point is None:
+        raise Http404
+    reason = _ask_for_code(request, point)
+    if reason:
+        return _mine(request, person, status=429, code_error=(point.pk, reason))
+    return redirect("register:mine")
+
+
+@enrolled
+@require_POST
+def contact_confirm(request: HttpRequest, citizen: session.Citizen, pk: int) -> HttpResponse:
+    """Verify one of my phone numbers or messaging addresses with the code it got."""
+    person = _person(citizen)
+    point = person.contact_points.filter(pk=pk).first()
+    if point is None:
+        raise Http404
+    form = forms.CodeForm(request.POST)
+    if not form.is_valid():
+        return _mine(request, person, status=400, code_error=(point.pk, form.error_text()))
+    try:
+        phone_code_confirm(contact_point=point, code=form.cleaned_data["code"])
+    except CodeRefused as refused:
+        return _mine(request, person, status=400, code_error=(point.pk, " ".join(refused.messages)))
+    return redirect("register:mine")
 
 
 @enrolled

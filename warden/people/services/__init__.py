@@ -13,17 +13,21 @@ Enrolment in a few calls::
     email = contact_point_add(acting_user=None, person=person, channel="email",
                               value="dana@example.org")
     verification_send(contact_point=email)          # mails the link after commit
-    contact_point_add(acting_user=None, person=person, channel="sms", value="+972501234567")
+    phone = contact_point_add(acting_user=None, person=person, channel="sms",
+                              value="+972501234567")
+    phone_code_request(contact_point=phone, ip=ip)  # the worker texts it a code
     trip_add(acting_user=None, person=person, details=TripDetails(
         country="TR", city_geonameid=745044, arrival=date(2023, 10, 10),
         departure=date(2023, 10, 20)))
     ...
     contact_point_confirm(token=token_from_the_link)  # the link's view
+    phone_code_confirm(contact_point=phone, code="123456")  # the code typed in
     person_delete(acting_user=None, person=person)    # "delete my data"
 """
 
 from __future__ import annotations
 
+from warden.people.services.codes import CodeRefused, phone_code_confirm, phone_code_request
 from warden.people.services.contact_points import (
     contact_point_add,
     contact_point_remove,
@@ -45,6 +49,7 @@ from warden.people.services.verification import (
 )
 
 __all__ = [
+    "CodeRefused",
     "PersonDetails",
     "TripDetails",
     "contact_point_add",
@@ -56,6 +61,8 @@ __all__ = [
     "person_create",
     "person_delete",
     "person_update",
+    "phone_code_confirm",
+    "phone_code_request",
     "trip_add",
     "trip_remove",
     "trip_update",

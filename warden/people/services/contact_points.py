@@ -99,9 +99,9 @@ def contact_point_verify(
 ) -> ContactPoint:
     """Mark a contact point verified by ``method`` (a ``ContactPoint.Method``).
 
-    Email is verified by its link (``contact_point_confirm``). SMS codes come with the
-    alerting engine: until then a phone stays pending unless staff confirm it (``staff``),
-    e.g. after a call, or an organisation's roster vouches for it (``roster``).
+    Email is verified by its link (``contact_point_confirm``), a phone number or messaging
+    address by a code sent to it (``phone_code_confirm``); staff may also confirm one
+    (``staff``), e.g. after a call, or an organisation's roster vouch for it (``roster``).
     """
     authorize_staff(acting_user)
     if contact_point.is_verified:

@@ -2,9 +2,8 @@
 
 The token is signed with ``SECRET_KEY`` (``django.core.signing``) and carries the contact
 point's id and the first characters of its blind index, so a link stops working when the
-address changes; it carries no address. SMS verification codes arrive with the alerting
-engine: until then phone numbers stay pending (``contact_point_verify`` documents the ways
-to verify them now).
+address changes; it carries no address. Phone numbers and messaging addresses are
+verified by a code sent to them instead (``warden.people.services.codes``).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from warden.people.models import ContactPoint, Person
+from warden.people.models import ContactPoint, Person, PhoneCode
 
 pytestmark = [
     pytest.mark.browser,
@@ -75,6 +75,22 @@ def test_enrol_in_the_browser_then_read_my_registration_in_hebrew(live_server, b
     assert person.full_name == "Noa Cohen"
     assert person.trips.get().city_name == "Istanbul"
     assert person.contact_points.get(channel="email").state == ContactPoint.State.VERIFIED
+
+    # The phone waits for the code it was sent (read here from the database: the worker's
+    # sending is tested in warden/alerting/tests/test_codes.py).
+    phone = person.contact_points.get(channel="sms")
+    page.get_by_text("A code is on its way").wait_for()
+    code = PhoneCode.objects.get().code
+    page.get_by_label("Code").fill(f"{(int(code) + 1) % 10**6:06d}")
+    page.get_by_role("button", name="Verify").click()
+    page.get_by_role("alert").filter(has_text="This code is not the one we sent.").wait_for()
+    shot(page, "6-mine-wrong-code")
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Verify").click()
+    page.get_by_role("heading", name="My registration").wait_for()
+    phone.refresh_from_db()
+    assert phone.state == ContactPoint.State.VERIFIED
+    assert page.get_by_role("button", name="Verify").count() == 0
 
     page.goto(f"{base}/he/register/mine/")
     assert page.locator("html").get_attribute("dir") == "rtl"

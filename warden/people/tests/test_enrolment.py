@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from warden.audit.models import AuditEvent
 from warden.people.enrolment import links
-from warden.people.models import ContactPoint, Person, RateCounter, SignInLink, Trip
+from warden.people.models import ContactPoint, Person, PhoneCode, RateCounter, SignInLink, Trip
 from warden.people.tests.helpers import EMAIL, contact, person
 
 pytestmark = pytest.mark.django_db
@@ -309,3 +309,70 @@ def test_the_hebrew_pages_read_right_to_left(client):
     enrol(client)
     page = client.get("/he/register/mine/").content.decode()
     assert 'dir="rtl"' in page
+
+
+def _code_of(point: ContactPoint) -> str:
+    return PhoneCode.objects.get(contact_point=point).code
+
+
+def test_a_phone_given_at_enrolment_gets_a_code_and_typing_it_verifies_the_phone(client):
+    enrolled = enrol(client)
+    phone = enrolled.contact_points.get(channel="sms")
+    page = client.get(reverse("register:mine")).content.decode()
+    assert "A code is on its way" in page
+    assert reverse("register:contact_confirm", args=[phone.pk]) in page
+
+    response = client.post(
+        reverse("register:contact_confirm", args=[phone.pk]), {"code": _code_of(phone)}
+    )
+
+    assert location(response) == reverse("register:mine")
+    phone.refresh_from_db()
+    assert phone.state == ContactPoint.State.VERIFIED and phone.verification_method == "code"
+    page = client.get(reverse("register:mine")).content.decode()
+    assert reverse("register:contact_confirm", args=[phone.pk]) not in page
+
+
+def test_a_wrong_or_malformed_code_is_refused_on_the_page(client):
+    enrolled = enrol(client)
+    phone = enrolled.contact_points.get(channel="sms")
+    right = _code_of(phone)
+    url = reverse("register:contact_confirm", args=[phone.pk])
+
+    wrong = client.post(url, {"code": f"{(int(right) + 1) % 10**6:06d}"})
+    malformed = client.post(url, {"code": "12ab"})
+
+    assert wrong.status_code == 400
+    assert "This code is not the one we sent." in wrong.content.decode()
+    assert 'aria-invalid="true"' in wrong.content.decode()
+    assert malformed.status_code == 400
+    assert "Type the six digits of the code." in malformed.content.decode()
+    assert PhoneCode.objects.get(contact_point=phone).wrong == 1  # the malformed one is no try
+    phone.refresh_from_db()
+    assert phone.state == ContactPoint.State.PENDING
+
+
+def test_a_new_code_can_be_asked_for_a_few_times_an_hour(client):
+    enrolled = enrol(client)  # the first code
+    phone = enrolled.contact_points.get(channel="sms")
+    url = reverse("register:contact_code", args=[phone.pk])
+    assert location(client.post(url)) == reverse("register:mine")
+    assert location(client.post(url)) == reverse("register:mine")
+    assert PhoneCode.objects.filter(contact_point=phone).count() == 1
+    last = PhoneCode.objects.get(contact_point=phone).pk
+    refused = client.post(url)
+    assert refused.status_code == 429
+    assert "Too many codes were asked for" in refused.content.decode()
+    assert PhoneCode.objects.get(contact_point=phone).pk == last  # the last code still holds
+
+
+def test_an_added_phone_gets_a_code_and_someone_else_s_cannot_be_used(client):
+    enrolled = enrol(client)
+    client.post(reverse("register:contact_add"), {"channel": "sms", "value": "+30 691 234 5678"})
+    added = enrolled.contact_points.get(channel="sms", priority__gt=1)
+    assert PhoneCode.objects.filter(contact_point=added).exists()
+    theirs = contact(person("Other", "Person"), "sms", "+30 691 234 5679")
+    assert client.post(reverse("register:contact_code", args=[theirs.pk])).status_code == 404
+    confirm = reverse("register:contact_confirm", args=[theirs.pk])
+    assert client.post(confirm, {"code": "123456"}).status_code == 404
+    assert not PhoneCode.objects.filter(contact_point=theirs).exists()
