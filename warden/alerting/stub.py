@@ -16,7 +16,7 @@ import contextlib
 import itertools
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,8 @@ class StubState:
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    # Told of each text taken (the demo prints them, as it prints the mail it receives).
+    announce: Callable[[str], None] | None = None
 
     def next_mode(self) -> str:
         with self.lock:
@@ -81,6 +83,8 @@ def make_app(state: StubState) -> web.Application:
         provider_id = f"stub-{next(state.ids)}"
         with state.lock:
             state.accepted.append({**data, "id": provider_id})
+        if state.announce is not None:
+            state.announce(f"text to {data['to']}: {data['text']}")
         callback = data.get("callback")
         if state.receipts and callback:
             task = asyncio.ensure_future(

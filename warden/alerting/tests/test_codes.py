@@ -154,3 +154,16 @@ def test_only_pending_numbers_and_messaging_addresses_get_codes():
 def test_the_worker_sends_codes_first():
     assert worker.STEPS[0].name == "alert_codes"
 
+
+def test_the_demo_s_gateway_stub_tells_of_each_text(settings, sender):
+    """``warden demo`` prints what its gateway stub takes, so a code can be read there."""
+    told: list[str] = []
+    with sms_stub(StubState(announce=told.append)) as stub:
+        settings.WARDEN_ALERT_SMS_URLS = [stub.url]
+        phone_code_request(contact_point=_pending(), ip="192.0.2.1")
+        codes.codes_send(lambda: sender)
+    code = PhoneCode.objects.get().code
+    assert told == [
+        f"text to {E164}: Warden code: {code}. Type it on your registration page "
+        f"within {settings.WARDEN_VERIFICATION_CODE_MINUTES} minutes."
+    ]

@@ -162,7 +162,7 @@ class Command(BaseCommand):
         with (
             stop_event_on_signals() as stop,
             mail_sink(mail, port=smtp_port, announce=self.announce),
-            sms_stub(StubState(receipt_token=token), port=sms_port) as stub,
+            sms_stub(StubState(receipt_token=token, announce=self.announce), port=sms_port) as stub,
         ):
             env = environment.serve_environment(
                 env, smtp_port=smtp_port, sms_url=stub.url, receipt_token=token
