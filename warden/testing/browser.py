@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any, NoReturn
 
 import pytest
+from django.db import connections
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -55,7 +56,15 @@ def browser() -> Iterator[Any]:
         try:
             yield chromium
         finally:
-            chromium.close()
+            try:
+                # While Playwright's event loop runs in this thread, Django keeps the
+                # thread's connections apart from those it uses outside the loop (asgiref's
+                # per-context storage): the test's own queries open a connection that
+                # Django's teardown never sees. Close it while it can still be reached, or
+                # it holds the test database open past the end of the run.
+                connections.close_all()
+            finally:
+                chromium.close()
 
 
 @pytest.fixture
