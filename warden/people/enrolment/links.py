@@ -26,6 +26,7 @@ from warden.audit.services import record
 from warden.people.contacts import address
 from warden.people.enrolment import conf, ratelimit
 from warden.people.models import Channel, ContactPoint, Person, SignInLink
+from warden.people.services.verification import verified_by_person
 
 SALT = "warden.people.sign-in-link"
 
@@ -145,7 +146,7 @@ def sign_in_link_use(*, token: str) -> SignIn:
     link.person = point.person if point else None
     link.save(update_fields=["used_at", "person"])
     if point is not None:
-        _confirm(point)
+        verified_by_person(point, ContactPoint.Method.LINK)
         record(actor=None, action="people.person.sign_in", obj=point.person)
     return SignIn(link=link, person=link.person)
 
@@ -156,21 +157,6 @@ def _email_point(lookup: str) -> ContactPoint | None:
         .select_related("person")
         .order_by("person_id")
         .first()
-    )
-
-
-def _confirm(point: ContactPoint) -> None:
-    if point.is_verified:
-        return
-    point.state = ContactPoint.State.VERIFIED
-    point.verification_method = ContactPoint.Method.LINK
-    point.verified_at = timezone.now()
-    point.save(update_fields=["state", "verification_method", "verified_at"])
-    record(
-        actor=None,
-        action="people.contact_point.verify",
-        obj=point,
-        after={"method": ContactPoint.Method.LINK},
     )
 
 

@@ -268,6 +268,14 @@ def _person(citizen: session.Citizen) -> Person:
     return person
 
 
+def _my_contact_point(person: Person, pk: int) -> ContactPoint:
+    """One of ``person``'s contact points; 404 for anyone else's."""
+    point = person.contact_points.filter(pk=pk).first()
+    if point is None:
+        raise Http404
+    return point
+
+
 def _ask_for_code(request: HttpRequest, point: ContactPoint) -> str:
     """Ask for a code for ``point``; the reason when none can be sent, else ""."""
     try:
@@ -382,9 +390,7 @@ def contact_new(request: HttpRequest, citizen: session.Citizen) -> HttpResponse:
 def contact_code(request: HttpRequest, citizen: session.Citizen, pk: int) -> HttpResponse:
     """Send a (new) code to one of my pending phone numbers or messaging addresses."""
     person = _person(citizen)
-    point = person.contact_points.filter(pk=pk).first()
-    if point is None:
-        raise Http404
+    point = _my_contact_point(person, pk)
     reason = _ask_for_code(request, point)
     if reason:
         return _mine(request, person, status=429, code_error=(point.pk, reason))
@@ -396,9 +402,7 @@ def contact_code(request: HttpRequest, citizen: session.Citizen, pk: int) -> Htt
 def contact_confirm(request: HttpRequest, citizen: session.Citizen, pk: int) -> HttpResponse:
     """Verify one of my phone numbers or messaging addresses with the code it got."""
     person = _person(citizen)
-    point = person.contact_points.filter(pk=pk).first()
-    if point is None:
-        raise Http404
+    point = _my_contact_point(person, pk)
     form = forms.CodeForm(request.POST)
     if not form.is_valid():
         return _mine(request, person, status=400, code_error=(point.pk, form.error_text()))
@@ -412,9 +416,7 @@ def contact_confirm(request: HttpRequest, citizen: session.Citizen, pk: int) -> 
 @enrolled
 @require_POST
 def contact_delete(request: HttpRequest, citizen: session.Citizen, pk: int) -> HttpResponse:
-    point = _person(citizen).contact_points.filter(pk=pk).first()
-    if point is None:
-        raise Http404
+    point = _my_contact_point(_person(citizen), pk)
     contact_point_remove(acting_user=None, contact_point=point)
     return redirect("register:mine")
 

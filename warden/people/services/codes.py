@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from warden.audit.services import record
 from warden.people.enrolment import ratelimit
 from warden.people.models import Channel, ContactPoint, PhoneCode
+from warden.people.services.verification import verified_by_person
 
 # Channels whose addresses are verified by a code sent to them.
 CODE_CHANNELS = (Channel.SMS, Channel.MESSAGING)
@@ -97,16 +98,7 @@ def phone_code_confirm(*, contact_point: ContactPoint, code: str) -> ContactPoin
             refused = CodeRefused(_("This code is not the one we sent."), code="wrong")
         else:
             live.delete()
-            point.state = ContactPoint.State.VERIFIED
-            point.verification_method = ContactPoint.Method.CODE
-            point.verified_at = now
-            point.save(update_fields=["state", "verification_method", "verified_at"])
-            record(
-                actor=None,
-                action="people.contact_point.verify",
-                obj=point,
-                after={"method": ContactPoint.Method.CODE},
-            )
+            verified_by_person(point, ContactPoint.Method.CODE)
     if refused is not None:
         raise refused
     return point

@@ -57,18 +57,21 @@ def contact_point_confirm(*, token: str) -> ContactPoint:
             gettext_lazy("This link is for an address that is no longer registered."),
             code="gone",
         )
-    if not point.is_verified:
-        point.state = ContactPoint.State.VERIFIED
-        point.verification_method = ContactPoint.Method.LINK
-        point.verified_at = timezone.now()
-        point.save(update_fields=["state", "verification_method", "verified_at"])
-        record(
-            actor=None,
-            action="people.contact_point.verify",
-            obj=point,
-            after={"method": ContactPoint.Method.LINK},
-        )
+    verified_by_person(point, ContactPoint.Method.LINK)
     return point
+
+
+def verified_by_person(point: ContactPoint, method: str) -> None:
+    """Mark ``point`` verified by its owner's own proof (``method``: the link they opened,
+    the code they typed), with the audit event; nothing if it is verified already. The
+    caller holds the row (``select_for_update``) in its transaction."""
+    if point.is_verified:
+        return
+    point.state = ContactPoint.State.VERIFIED
+    point.verification_method = method
+    point.verified_at = timezone.now()
+    point.save(update_fields=["state", "verification_method", "verified_at"])
+    record(actor=None, action="people.contact_point.verify", obj=point, after={"method": method})
 
 
 def verification_send(*, contact_point: ContactPoint) -> None:
