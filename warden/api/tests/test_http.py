@@ -127,6 +127,8 @@ def test_the_schema_is_published_and_cached(api):
         "/api/v1/registration/trips/{trip_id}",
         "/api/v1/registration/contact-points",
         "/api/v1/registration/contact-points/{contact_point_id}",
+        "/api/v1/registration/contact-points/{contact_point_id}/code",
+        "/api/v1/registration/contact-points/{contact_point_id}/verify",
         "/api/v1/answers/{token}",
     }
     assert "max-age=60" in response["Cache-Control"]

@@ -9,7 +9,7 @@ from django.core import mail, signing
 from django.test import Client, TestCase
 
 from warden.audit.models import AuditEvent
-from warden.people.models import ContactPoint, Person, SignInLink, Trip
+from warden.people.models import ContactPoint, Person, PhoneCode, SignInLink, Trip
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +160,47 @@ def test_delete_my_data(client):
     event = AuditEvent.objects.get(action="people.person.delete")
     assert "Noa" not in f"{event.before} {event.after} {event.object_repr}"
     assert client.get(BASE, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_a_phone_is_verified_with_the_code_it_was_sent(client):
+    token, body = register(client)
+    phone = next(c for c in body["contact_points"] if c["channel"] == "sms")
+    code = PhoneCode.objects.get(contact_point_id=phone["id"]).code  # asked for on creation
+    verify = f"{BASE}/contact-points/{phone['id']}/verify"
+
+    wrong = post(client, verify, {"code": f"{(int(code) + 1) % 10**6:06d}"}, token)
+    right = post(client, verify, {"code": code}, token)
+
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["loc"] == ["body", "code"]
+    assert "not the one we sent" in wrong.json()["detail"]
+    assert right.status_code == 200 and right.json()["state"] == "verified"
+    assert ContactPoint.objects.get(pk=phone["id"]).verification_method == "code"
+
+
+def test_a_new_code_is_sent_on_request_a_few_times_an_hour(client):
+    token, body = register(client)  # the first code
+    phone = next(c for c in body["contact_points"] if c["channel"] == "sms")
+    email = next(c for c in body["contact_points"] if c["channel"] == "email")
+    url = f"{BASE}/contact-points/{phone['id']}/code"
+
+    answers = [post(client, url, {}, token) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [202, 202, 429]
+    assert "expires_at" in answers[0].json()
+    assert "Too many codes" in answers[2].json()["detail"]
+    assert post(client, f"{BASE}/contact-points/{email['id']}/code", {}, token).status_code == 422
+    assert post(client, f"{BASE}/contact-points/999999/code", {}, token).status_code == 404
+    assert client.post(url).status_code == 401
+
+
+def test_an_added_messaging_address_gets_a_code(client):
+    token, _body = register(client)
+    added = post(
+        client,
+        f"{BASE}/contact-points",
+        {"channel": "messaging", "value": "tgram://123456:abcdef/987654"},
+        token,
+    )
+    assert added.status_code == 201 and added.json()["state"] == "pending"
+    assert PhoneCode.objects.filter(contact_point_id=added.json()["id"]).exists()

@@ -37,6 +37,8 @@ OPERATIONS = {
     "DELETE /api/v1/registration/trips/{trip_id}",
     "POST /api/v1/registration/contact-points",
     "DELETE /api/v1/registration/contact-points/{contact_point_id}",
+    "POST /api/v1/registration/contact-points/{contact_point_id}/code",
+    "POST /api/v1/registration/contact-points/{contact_point_id}/verify",
     "POST /api/v1/answers/{token}",
 }
 # Answers that show a request got past validation to the handler. The registration

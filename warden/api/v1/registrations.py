@@ -26,15 +26,19 @@ from warden.people.enrolment.tokens import bearer_issue, bearer_resolve
 from warden.people.models import Channel, ContactPoint, Person, Trip
 from warden.people.selectors import person_with_details
 from warden.people.services import (
+    CodeRefused,
     PersonDetails,
     TripDetails,
     contact_point_add,
     contact_point_remove,
     person_update,
+    phone_code_confirm,
+    phone_code_request,
     trip_add,
     trip_remove,
     verification_send,
 )
+from warden.people.services.codes import CODE_CHANNELS
 
 router = Router(tags=["registration"])
 
@@ -115,6 +119,15 @@ class ContactOut(Schema):
     consent_at: datetime
 
 
+class CodeIn(Schema):
+    code: str = Field(min_length=1, max_length=20, description="The six digits that were sent.")
+
+
+class CodeOut(Schema):
+    detail: str
+    expires_at: datetime = Field(description="When the code stops working.")
+
+
 class RegistrationIn(Schema):
     given_name: str = Field("", max_length=200)
     family_name: str = Field("", max_length=200)
@@ -191,6 +204,29 @@ def _registration_out(person: Person) -> RegistrationOut:
         trips=[_trip_out(t) for t in person.trips.all()],
         contact_points=[_contact_out(c) for c in person.contact_points.all()],
     )  # fmt: skip
+
+
+def _ask_for_codes(request: HttpRequest, points: list[ContactPoint]) -> None:
+    """Codes for new phone numbers and messaging addresses; one that is refused (too many
+    asked for) is asked for again with ``…/code``."""
+    for point in points:
+        if point.channel in CODE_CHANNELS and not point.is_verified:
+            try:
+                phone_code_request(contact_point=point, ip=request.META.get("REMOTE_ADDR", ""))
+            except ValidationError:
+                continue
+
+
+def _my_contact_point(request: HttpRequest, contact_point_id: int) -> ContactPoint:
+    person = _person(request)
+    point = (
+        person.contact_points.filter(pk=contact_point_id).first()
+        if contact_point_id <= BIGINT_MAX
+        else None
+    )
+    if point is None:
+        raise HttpError(404, f"You have no contact point {contact_point_id}.")
+    return point
 
 
 def _trip_details(trip: TripIn) -> TripDetails:
@@ -299,6 +335,7 @@ def registration_put(request: HttpRequest, data: RegistrationIn) -> Any:
         return _unprocessable(error)
     found = person_with_details(person.pk)
     assert found is not None
+    _ask_for_codes(request, list(found.contact_points.all()))
     return Status(200, _registration_out(found))
 
 
@@ -360,7 +397,46 @@ def contact_create(request: HttpRequest, data: ContactIn) -> Any:
         return _unprocessable(error)
     if point.channel == Channel.EMAIL:
         verification_send(contact_point=point)
+    _ask_for_codes(request, [point])
     return Status(201, _contact_out(point))
+
+
+@router.post(
+    "/registration/contact-points/{contact_point_id}/code",
+    auth=AUTH,
+    response={202: CodeOut, 429: Error, **AUTHED},
+    url_name="registration-contact-point-code",
+    summary="Send a new code to a phone number or messaging address",
+)
+def contact_code(request: HttpRequest, contact_point_id: int) -> Any:
+    """A code is sent when a phone number or messaging address is added; this sends a new
+    one (the one before stops working). 429 after three an hour for a number, or ten from
+    one IP address; 422 for an email address (its link verifies it) or a verified one."""
+    point = _my_contact_point(request, contact_point_id)
+    try:
+        code = phone_code_request(contact_point=point, ip=request.META.get("REMOTE_ADDR", ""))
+    except ValidationError as error:
+        if error.code == "throttled":
+            return Status(429, Error(detail=" ".join(error.messages)))
+        return _unprocessable(error)
+    return Status(202, CodeOut(detail="A code is on its way.", expires_at=code.expires_at))
+
+
+@router.post(
+    "/registration/contact-points/{contact_point_id}/verify",
+    auth=AUTH,
+    response={200: ContactOut, **AUTHED},
+    url_name="registration-contact-point-verify",
+    summary="Verify a phone number or messaging address with the code it got",
+)
+def contact_verify(request: HttpRequest, contact_point_id: int, data: CodeIn) -> Any:
+    """422 when the code is wrong (five wrong ones end it), expired or was never sent."""
+    point = _my_contact_point(request, contact_point_id)
+    try:
+        verified = phone_code_confirm(contact_point=point, code=data.code)
+    except CodeRefused as refused:
+        return _unprocessable(ValidationError({"code": refused.messages}))
+    return Status(200, _contact_out(verified))
 
 
 @router.delete(
@@ -371,13 +447,6 @@ def contact_create(request: HttpRequest, data: ContactIn) -> Any:
     summary="Remove a way to reach me",
 )
 def contact_delete(request: HttpRequest, contact_point_id: int) -> Any:
-    person = _person(request)
-    point = (
-        person.contact_points.filter(pk=contact_point_id).first()
-        if contact_point_id <= BIGINT_MAX
-        else None
-    )
-    if point is None:
-        raise HttpError(404, f"You have no contact point {contact_point_id}.")
+    point = _my_contact_point(request, contact_point_id)
     contact_point_remove(acting_user=None, contact_point=point)
     return Status(204, None)
