@@ -113,7 +113,7 @@ class ContactPoint(models.Model):
 
     class Method(models.TextChoices):
         LINK = "link", _("Link sent by email")
-        CODE = "code", _("Code sent by SMS")
+        CODE = "code", _("Code sent to the number or app")
         ROSTER = "roster", _("Vouched for by the organisation's roster")
         STAFF = "staff", _("Confirmed by staff")
         SYNTHETIC = "synthetic", _("Synthetic test data")
