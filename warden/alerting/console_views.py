@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.policy
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -26,6 +27,7 @@ from warden.console.views.common import may, perform
 from warden.people.models import Channel
 
 EML_SHOWN = 200
+TEXTS_SHOWN = 200
 
 
 class CancelForm(forms.Form):
@@ -156,6 +158,13 @@ def _mail_directory() -> Path:
     return mail_directory()
 
 
+def _texts() -> list[dict[str, Any]]:
+    from warden.demo.environment import text_log
+    from warden.demo.textlog import last_texts
+
+    return last_texts(text_log(), TEXTS_SHOWN)
+
+
 def _eml_files() -> list[Path]:
     directory = _mail_directory()
     if not directory.is_dir():
@@ -176,12 +185,18 @@ def _summary(path: Path) -> dict[str, str]:
 
 @staff_required("message.view")
 def sandbox(request: StaffRequest) -> HttpResponse:
-    """What the sandbox channel kept, and the mail the demo's SMTP sink received."""
+    """What the sandbox channel kept, and the mail and texts the demo's SMTP sink and SMS
+    gateway stub received."""
     page = Paginator(SandboxMessage.objects.order_by("-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "alerting/console/sandbox.html",
-        {"page": page, "mails": [_summary(p) for p in _eml_files()], "debug": settings.DEBUG},
+        {
+            "page": page,
+            "mails": [_summary(p) for p in _eml_files()],
+            "texts": _texts(),
+            "debug": settings.DEBUG,
+        },
     )
 
 

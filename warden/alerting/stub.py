@@ -35,8 +35,8 @@ class StubState:
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-    # Told of each text taken (the demo prints them, as it prints the mail it receives).
-    announce: Callable[[str], None] | None = None
+    # Given each text taken, as the request had it (the demo keeps and prints them).
+    kept: Callable[[dict[str, Any]], None] | None = None
 
     def next_mode(self) -> str:
         with self.lock:
@@ -83,8 +83,8 @@ def make_app(state: StubState) -> web.Application:
         provider_id = f"stub-{next(state.ids)}"
         with state.lock:
             state.accepted.append({**data, "id": provider_id})
-        if state.announce is not None:
-            state.announce(f"text to {data['to']}: {data['text']}")
+        if state.kept is not None:
+            state.kept({**data, "id": provider_id})
         callback = data.get("callback")
         if state.receipts and callback:
             task = asyncio.ensure_future(

@@ -62,6 +62,11 @@ def mail_directory() -> Path:
     return data_dir() / "demo-mail"
 
 
+def text_log() -> Path:
+    """The texts the demo's SMS gateway stub took (``warden.demo.textlog``)."""
+    return data_dir() / "demo-texts.jsonl"
+
+
 def uses_database_url() -> bool:
     return bool(getattr(settings, "DATABASE_URL", ""))
 
@@ -75,14 +80,15 @@ def needs_reset() -> bool:
 
 
 def reset_demo_files() -> None:
-    """Remove the database (with its WAL and shared-memory files) and the old demo mail, and
-    mark the new database as the demo's."""
+    """Remove the database (with its WAL and shared-memory files) and the old demo mail and
+    texts, and mark the new database as the demo's."""
     database = demo_database()
     database.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     for message in mail_directory().glob("*.eml"):
         message.unlink()
+    text_log().unlink(missing_ok=True)
     marker().write_text("Made by `warden demo`; it may replace this database.\n")
 
 

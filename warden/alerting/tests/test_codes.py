@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -155,15 +156,13 @@ def test_the_worker_sends_codes_first():
     assert worker.STEPS[0].name == "alert_codes"
 
 
-def test_the_demo_s_gateway_stub_tells_of_each_text(settings, sender):
-    """``warden demo`` prints what its gateway stub takes, so a code can be read there."""
-    told: list[str] = []
-    with sms_stub(StubState(announce=told.append)) as stub:
+def test_the_gateway_stub_hands_each_text_it_takes_on(settings, sender):
+    """``warden demo`` keeps and prints what its gateway stub takes (warden.demo.textlog),
+    so that a code can be read there."""
+    kept: list[dict[str, Any]] = []
+    with sms_stub(StubState(kept=kept.append)) as stub:
         settings.WARDEN_ALERT_SMS_URLS = [stub.url]
         phone_code_request(contact_point=_pending(), ip="192.0.2.1")
         codes.codes_send(lambda: sender)
     code = PhoneCode.objects.get().code
-    assert told == [
-        f"text to {E164}: Warden code: {code}. Type it on your registration page "
-        f"within {settings.WARDEN_VERIFICATION_CODE_MINUTES} minutes."
-    ]
+    assert [(text["to"], text["text"]) for text in kept] == [(E164, codes.code_text(code, "en"))]

@@ -155,6 +155,14 @@ def test_the_sandbox_inbox_shows_what_the_sandbox_kept_and_the_demo_mail(
     one = client.get(reverse("console:sandbox_message", args=[kept.pk])).content.decode()
     assert "Dear Dana," in one
     assert '<pre class="preview-text" dir="auto">' in one
+    (tmp_path / "demo-texts.jsonl").write_text(
+        '{"at": "2023-10-18T09:00:00+00:00", "to": "+905325550101", '
+        '"text": "Warden code: 012379.", "reference": "0"}\n',
+        encoding="utf-8",
+    )
+    texts = client.get(reverse("console:sandbox")).content.decode()
+    assert "<td><bdi>Warden code: 012379.</bdi></td>" in texts
+    assert "<bdi>+905325550101</bdi>" in texts and "18 Oct 2023 09:00:00" in texts
     mail = client.get(reverse("console:sandbox_mail", args=["1.eml"])).content.decode()
     assert "Hello" in mail
     assert '<h1 dir="auto">From the sink</h1>' in mail

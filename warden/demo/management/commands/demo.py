@@ -26,6 +26,7 @@ from warden.demo.processes import (
     warden_child,
 )
 from warden.demo.scenario import DemoError, DemoResult, load
+from warden.demo.textlog import TextLog
 
 DEMO_WEB_WORKERS = 2
 
@@ -158,11 +159,12 @@ class Command(BaseCommand):
     def serve(self, env: dict[str, str], *, port: int, smtp_port: int, sms_port: int) -> None:
         connections.close_all()
         mail = environment.mail_directory()
+        texts = TextLog(environment.text_log(), self.announce)
         token = secrets.token_urlsafe(24)
         with (
             stop_event_on_signals() as stop,
             mail_sink(mail, port=smtp_port, announce=self.announce),
-            sms_stub(StubState(receipt_token=token, announce=self.announce), port=sms_port) as stub,
+            sms_stub(StubState(receipt_token=token, kept=texts), port=sms_port) as stub,
         ):
             env = environment.serve_environment(
                 env, smtp_port=smtp_port, sms_url=stub.url, receipt_token=token
