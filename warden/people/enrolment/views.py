@@ -276,13 +276,15 @@ def _my_contact_point(person: Person, pk: int) -> ContactPoint:
     return point
 
 
-def _ask_for_code(request: HttpRequest, point: ContactPoint) -> str:
-    """Ask for a code for ``point``; the reason when none can be sent, else ""."""
+def _ask_for_code(request: HttpRequest, point: ContactPoint) -> tuple[int, str]:
+    """Ask for a code for ``point``: (0, "") when one is on its way, else the status to
+    answer with (429 when too many were asked for, 400 when this address takes none) and
+    the reason."""
     try:
         phone_code_request(contact_point=point, ip=request.META.get("REMOTE_ADDR", ""))
     except ValidationError as error:
-        return " ".join(error.messages)
-    return ""
+        return 429 if error.code == "throttled" else 400, " ".join(error.messages)
+    return 0, ""
 
 
 def _mine(
@@ -378,9 +380,9 @@ def contact_new(request: HttpRequest, citizen: session.Citizen) -> HttpResponse:
             if point.channel == Channel.EMAIL:
                 verification_send(contact_point=point)
             elif point.channel in CODE_CHANNELS:
-                reason = _ask_for_code(request, point)
-                if reason:
-                    return _mine(request, person, status=429, code_error=(point.pk, reason))
+                status, reason = _ask_for_code(request, point)
+                if status:
+                    return _mine(request, person, status=status, code_error=(point.pk, reason))
             return redirect("register:mine")
     return _mine(request, person, status=400, contact_form=form)
 
@@ -391,9 +393,9 @@ def contact_code(request: HttpRequest, citizen: session.Citizen, pk: int) -> Htt
     """Send a (new) code to one of my pending phone numbers or messaging addresses."""
     person = _person(citizen)
     point = _my_contact_point(person, pk)
-    reason = _ask_for_code(request, point)
-    if reason:
-        return _mine(request, person, status=429, code_error=(point.pk, reason))
+    status, reason = _ask_for_code(request, point)
+    if status:
+        return _mine(request, person, status=status, code_error=(point.pk, reason))
     return redirect("register:mine")
 
 

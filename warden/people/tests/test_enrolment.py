@@ -364,6 +364,10 @@ def test_a_new_code_can_be_asked_for_a_few_times_an_hour(client):
     assert refused.status_code == 429
     assert "Too many codes were asked for" in refused.content.decode()
     assert PhoneCode.objects.get(contact_point=phone).pk == last  # the last code still holds
+    email = enrolled.contact_points.get(channel="email")
+    refused = client.post(reverse("register:contact_code", args=[email.pk]))
+    assert refused.status_code == 400  # its link verified it; it takes no code
+    assert not PhoneCode.objects.filter(contact_point=email).exists()
 
 
 def test_an_added_phone_gets_a_code_and_someone_else_s_cannot_be_used(client):
