@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.utils import timezone
 
 from warden.alerting import codes, sms
@@ -166,3 +168,28 @@ def test_the_gateway_stub_hands_each_text_it_takes_on(settings, sender):
         codes.codes_send(lambda: sender)
     code = PhoneCode.objects.get().code
     assert [(text["to"], text["text"]) for text in kept] == [(E164, codes.code_text(code, "en"))]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_leave_one_code():
+    """A double click: both requests answer, and one code is left (the later one)."""
+    point = _pending()
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def ask(ip: str) -> None:
+        try:
+            start.wait(timeout=10)
+            phone_code_request(contact_point=point, ip=ip)
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=ask, args=(f"192.0.2.{n}",)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failures == []
+    assert PhoneCode.objects.filter(contact_point=point).count() == 1

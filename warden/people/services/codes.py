@@ -61,6 +61,9 @@ def phone_code_request(*, contact_point: ContactPoint, ip: str) -> PhoneCode:
         )
     now = timezone.now()
     with transaction.atomic():
+        # Held until the new code is in: two requests at once (a double click) would both
+        # delete nothing and then both insert, and the second would break the one-code rule.
+        ContactPoint.objects.select_for_update().filter(pk=contact_point.pk).first()
         PhoneCode.objects.filter(contact_point=contact_point).delete()
         code = PhoneCode.objects.create(
             contact_point=contact_point,
