@@ -1,11 +1,12 @@
 """Sending the codes that verify phone numbers and messaging addresses (``PhoneCode``;
 ``warden.people.services.codes`` makes and checks them).
 
-A worker step (``codes_send``): each code due goes out over its contact point's channel,
-in the person's language, through the channel's providers in failover order (skipping an
-open circuit or an empty rate bucket), on the sender's loop as deliveries do. A failed send
-is tried again after ``RETRY_SECONDS``, at most ``SEND_ATTEMPTS`` times while the code is
-valid; what the provider answered is kept on the code, never the code in a log.
+A worker step (``codes_send``): each code due is claimed, so that one worker sends it, and
+goes out over its contact point's channel, in the person's language, through the channel's
+providers in failover order (skipping an open circuit or an empty rate bucket), on the
+sender's loop as deliveries do. A failed send is tried again after ``RETRY_SECONDS``, at
+most ``SEND_ATTEMPTS`` times while the code is valid; what the provider answered is kept on
+the code, never the code in a log.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 SEND_ATTEMPTS = 3
 RETRY_SECONDS = 15
 BATCH = 50
+# A claimed code's sends end well within this (each is bounded by its transport's timeout).
+CLAIM_SECONDS = 120
 
 
 def code_text(code: str, language: str) -> str:
@@ -44,10 +48,22 @@ def codes_send(sender: Callable[[], Sender]) -> bool:
     ``sender`` gives the worker's sender, made only when a code is due."""
     now = timezone.now()
     PhoneCode.objects.filter(expires_at__lte=now).delete()
+    with transaction.atomic():
+        # Claimed: due again only after CLAIM_SECONDS, so that another worker does not send
+        # it too, and a worker that dies while sending leaves it to the next.
+        claimed = list(
+            PhoneCode.objects.select_for_update(skip_locked=True)
+            .filter(send_at__lte=now, expires_at__gt=now)
+            .order_by("send_at", "id")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        PhoneCode.objects.filter(pk__in=claimed).update(
+            send_at=now + timedelta(seconds=CLAIM_SECONDS)
+        )
     due = list(
-        PhoneCode.objects.filter(send_at__lte=now, expires_at__gt=now)
+        PhoneCode.objects.filter(pk__in=claimed)
         .select_related("contact_point__person")
-        .order_by("send_at", "id")[:BATCH]
+        .order_by("send_at", "id")
     )
     for code in due:
         outcome, provider = send_one(code, sender())

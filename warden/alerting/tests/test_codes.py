@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,9 @@ from django.db import connections
 from django.utils import timezone
 
 from warden.alerting import codes, sms
+from warden.alerting.sender import Sender
 from warden.alerting.stub import StubState, sms_stub
+from warden.alerting.transports import registry
 from warden.audit.models import AuditEvent
 from warden.ops import worker
 from warden.people.models import ContactPoint, PhoneCode, RateCounter
@@ -193,3 +196,37 @@ def test_two_requests_at_once_leave_one_code():
         thread.join(timeout=30)
     assert failures == []
     assert PhoneCode.objects.filter(contact_point=point).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_code_being_sent_is_no_other_worker_s_to_send(settings):
+    """Two workers: while one sends a code (to a slow gateway), the other finds none due."""
+    point = _pending()
+    state = StubState(mode="slow", slow_seconds=1.5)
+    senders = [Sender(), Sender()]
+    found: list[bool] = []
+    try:
+        with sms_stub(state) as stub:
+            settings.WARDEN_ALERT_SMS_URLS = [stub.url]
+            registry.reset()
+            phone_code_request(contact_point=point, ip="192.0.2.1")
+
+            def first() -> None:
+                try:
+                    found.append(codes.codes_send(lambda: senders[0]))
+                finally:
+                    connections.close_all()
+
+            sending = threading.Thread(target=first)
+            sending.start()
+            deadline = time.monotonic() + 10
+            while not state.requests and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert state.requests == 1  # the first worker is sending it
+            assert codes.codes_send(lambda: senders[1]) is False
+            sending.join(timeout=30)
+    finally:
+        for sender in senders:
+            sender.close()
+    assert found == [True] and state.requests == 1
+    assert PhoneCode.objects.get().sent_at is not None
