@@ -173,7 +173,7 @@ def test_the_gateway_stub_hands_each_text_it_takes_on(settings, sender):
     assert [(text["to"], text["text"]) for text in kept] == [(E164, codes.code_text(code, "en"))]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_requests_at_once_leave_one_code():
     """A double click: both requests answer, and one code is left (the later one)."""
     point = _pending()
@@ -198,7 +198,7 @@ def test_two_requests_at_once_leave_one_code():
     assert PhoneCode.objects.filter(contact_point=point).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_code_being_sent_is_no_other_worker_s_to_send(settings):
     """Two workers: while one sends a code (to a slow gateway), the other finds none due."""
     point = _pending()
