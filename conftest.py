@@ -59,3 +59,18 @@ def _default_language() -> object:
 
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that commits (``django_db(transaction=True)``) must also restore the data the
+    migrations made (``serialized_rollback=True``): otherwise its flush re-creates content
+    types, and the next test that restores them fails on a duplicate key, on whichever
+    xdist worker the two happen to share."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
+            )
