@@ -86,6 +86,12 @@ def welfare_answers() -> bool:
     return answers_apply() >= settings.WARDEN_ANSWER_BATCH
 
 
+def _codes_interval() -> float:
+    """A person waits for the code: looked for every second, not on every pass (a pass
+    takes a fraction of a second while alerts are being sent)."""
+    return 1.0
+
+
 def _sweep_interval() -> float:
     return 5.0
 
@@ -131,7 +137,7 @@ def _retention_interval() -> float:
 # In order of urgency: alerting steps (expand audiences, send deliveries, retry, sweep
 # leases) and recording people's answers go before the others.
 STEPS: tuple[Step, ...] = (
-    Step("alert_codes", alert_codes),
+    Step("alert_codes", alert_codes, interval=_codes_interval),
     Step("alert_send", alert_send, close=_alert_close),
     Step("alert_expand", alert_expand),
     Step("welfare_answers", welfare_answers),

@@ -230,3 +230,15 @@ def test_a_code_being_sent_is_no_other_worker_s_to_send(settings):
             sender.close()
     assert found == [True] and state.requests == 1
     assert PhoneCode.objects.get().sent_at is not None
+
+
+def test_a_burst_of_the_worker_sends_the_code(settings):
+    """The step as the worker runs it: ``warden worker --burst`` leaves no code unsent."""
+    state = StubState()
+    with sms_stub(state) as stub:
+        settings.WARDEN_ALERT_SMS_URLS = [stub.url]
+        registry.reset()
+        phone_code_request(contact_point=_pending(), ip="192.0.2.1")
+        worker.Worker(worker.STEPS, burst=True).run()
+    assert [text["to"] for text in state.accepted] == [E164]
+    assert PhoneCode.objects.get().sent_at is not None
