@@ -1,19 +1,19 @@
 """Sending the codes that verify phone numbers and messaging addresses (``PhoneCode``;
 ``warden.people.services.codes`` makes and checks them).
 
-A worker step (``codes_send``): each code due is claimed, so that one worker sends it, and
-goes out over its contact point's channel, in the person's language, through the channel's
-providers in failover order (skipping an open circuit or an empty rate bucket), on the
-sender's loop as deliveries do. A failed send is tried again after ``RETRY_SECONDS``, at
-most ``SEND_ATTEMPTS`` times while the code is valid; what the provider answered is kept on
-the code, never the code in a log.
+A worker step (``codes_send``): the codes due are claimed, so that one worker sends them,
+and go out at once over their contact points' channels, in each person's language, on the
+sender's loop and through the provider a batch of deliveries would use (the first whose
+circuit is closed, within its rate bucket). A failed send is tried again after
+``RETRY_SECONDS``, at most ``SEND_ATTEMPTS`` times while the code is valid; what the
+provider answered is kept on the code, never the code in a log.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,15 +23,16 @@ from django.utils.translation import gettext as _
 
 from warden.alerting import limits
 from warden.alerting.sender import Sender
-from warden.alerting.transports import registry
-from warden.alerting.transports.base import Outcome, Outgoing
+from warden.alerting.transports.base import Outcome, Outgoing, Transport
 from warden.people.models import PhoneCode
 
 log = logging.getLogger(__name__)
 SEND_ATTEMPTS = 3
 RETRY_SECONDS = 15
 BATCH = 50
-# A claimed code's sends end well within this (each is bounded by its transport's timeout).
+# The codes of a step are sent at once, each within its provider's timeout and this grace;
+# a claimed code is due again after CLAIM_SECONDS, well past that.
+SEND_GRACE_SECONDS = 5
 CLAIM_SECONDS = 120
 
 
@@ -63,54 +64,77 @@ def codes_send(sender: Callable[[], Sender]) -> bool:
     due = list(
         PhoneCode.objects.filter(pk__in=claimed)
         .select_related("contact_point__person")
-        .order_by("send_at", "id")
+        .order_by("id")
     )
+    by_channel: dict[str, list[PhoneCode]] = {}
     for code in due:
-        outcome, provider = send_one(code, sender())
-        attempts = code.send_attempts + 1
-        fields = {"send_attempts": attempts, "send_error": outcome.error[:300]}
-        if outcome.ok:
-            fields |= {"sent_at": timezone.now(), "send_at": None}
-        elif outcome.permanent or attempts >= SEND_ATTEMPTS:
-            fields |= {"send_at": None}
-        else:
-            fields |= {"send_at": timezone.now() + timedelta(seconds=RETRY_SECONDS)}
-        # By key and only the sending's columns: meanwhile the person may have typed a
-        # wrong code, or asked for a new one (this one is gone then).
-        PhoneCode.objects.filter(pk=code.pk).update(**fields)
-        log.info(
-            "code for contact point %s via %s: %s", code.contact_point_id, provider, outcome.ok
-        )
+        by_channel.setdefault(code.contact_point.channel, []).append(code)
+    for channel, codes in by_channel.items():
+        outcomes, provider = send_channel(channel, codes, sender())
+        for code, outcome in zip(codes, outcomes, strict=True):
+            _record(code, outcome, provider)
     return bool(due)
 
 
-def send_one(code: PhoneCode, sender: Sender) -> tuple[Outcome, str]:
-    """Send ``code`` by the first provider of its channel that takes it; (outcome, provider)."""
-    point = code.contact_point
-    out = Outgoing(
-        delivery_id=0,  # not a delivery: the provider's reference names none
-        message_id=0,
-        channel=point.channel,
-        address=point.value,
-        language=point.person.language,
-        text=code_text(code.code, point.person.language),
-    )
-    outcome, name = Outcome.retry("no provider for this channel is available"), ""
-    for transport in registry.providers(point.channel):
-        if limits.is_open(transport.name) or not limits.take_tokens(transport, 1):
-            continue
-        name = transport.name
-        sending = asyncio.run_coroutine_threadsafe(transport.send(out), sender.loop)
-        try:
-            outcome = sending.result(timeout=transport.timeout + 5)
-        except Exception as exc:  # a transport bug or a hung send: try the next provider
-            sending.cancel()
-            outcome = Outcome.retry(f"{type(exc).__name__}")
-        transport.after_batch()
-        failed = not outcome.ok and not outcome.permanent
-        limits.report(
-            name, successes=int(outcome.ok), failures=int(failed), last_error=outcome.error
+def send_channel(
+    channel: str, codes: Sequence[PhoneCode], sender: Sender
+) -> tuple[list[Outcome | None], str]:
+    """Send ``codes`` of ``channel`` at once, as a batch of deliveries is sent: by the
+    channel's first provider whose circuit is closed, as many as its rate bucket allows (the
+    rest get None: not attempted), each within the provider's timeout. Returns the outcomes
+    in the order of ``codes``, and the provider's name."""
+    transport, _clean = sender.provider(channel)
+    if transport is None:
+        return [Outcome.retry("no provider for this channel is available")] * len(codes), ""
+    granted = limits.take_tokens(transport, len(codes))
+    outs = [
+        Outgoing(
+            delivery_id=0,  # not a delivery: the provider's reference names none
+            message_id=0,
+            channel=channel,
+            address=code.contact_point.value,
+            language=code.contact_point.person.language,
+            text=code_text(code.code, code.contact_point.person.language),
         )
-        if not failed:
-            break
-    return outcome, name
+        for code in codes[:granted]
+    ]
+    outcomes = asyncio.run_coroutine_threadsafe(_send_all(transport, outs), sender.loop).result()
+    transport.after_batch()
+    failures = [outcome for outcome in outcomes if not outcome.ok and not outcome.permanent]
+    limits.report(
+        transport.name,
+        successes=sum(outcome.ok for outcome in outcomes),
+        failures=len(failures),
+        last_error=failures[-1].error if failures else "",
+    )
+    return [*outcomes, *[None] * (len(codes) - granted)], transport.name
+
+
+async def _send_all(transport: Transport, outs: Sequence[Outgoing]) -> list[Outcome]:
+    async def one(out: Outgoing) -> Outcome:
+        try:
+            async with asyncio.timeout(transport.timeout + SEND_GRACE_SECONDS):
+                return await transport.send(out)
+        except Exception as exc:  # a transport bug or a hung send: tried again later
+            return Outcome.retry(type(exc).__name__)
+
+    return list(await asyncio.gather(*(one(out) for out in outs)))
+
+
+def _record(code: PhoneCode, outcome: Outcome | None, provider: str) -> None:
+    """Write what sending ``code`` came to; by key and only the sending's columns, as the
+    person may have typed a wrong code meanwhile, or asked for a new one (then this one is
+    gone). A code past the rate limit (``None``) is due again at once, not counted."""
+    if outcome is None:
+        PhoneCode.objects.filter(pk=code.pk).update(send_at=timezone.now())
+        return
+    attempts = code.send_attempts + 1
+    fields = {"send_attempts": attempts, "send_error": outcome.error[:300]}
+    if outcome.ok:
+        fields |= {"sent_at": timezone.now(), "send_at": None}
+    elif outcome.permanent or attempts >= SEND_ATTEMPTS:
+        fields |= {"send_at": None}
+    else:
+        fields |= {"send_at": timezone.now() + timedelta(seconds=RETRY_SECONDS)}
+    PhoneCode.objects.filter(pk=code.pk).update(**fields)
+    log.info("code for contact point %s via %s: %s", code.contact_point_id, provider, outcome.ok)

@@ -242,3 +242,40 @@ def test_a_burst_of_the_worker_sends_the_code(settings):
         worker.Worker(worker.STEPS, burst=True).run()
     assert [text["to"] for text in state.accepted] == [E164]
     assert PhoneCode.objects.get().sent_at is not None
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_codes_of_a_step_are_sent_together_not_one_after_another(settings):
+    """A slow gateway holds each text for a while: all three are in flight before the
+    first is answered, so a slow provider does not hold the worker for each code in turn."""
+    state = StubState(mode="slow", slow_seconds=2)
+    sender = Sender()
+    in_flight: list[int] = []
+    try:
+        with sms_stub(state) as stub:
+            settings.WARDEN_ALERT_SMS_URLS = [stub.url]
+            registry.reset()
+            for number in range(3):
+                phone_code_request(
+                    contact_point=contact(
+                        person(f"P{number}", "Levi"), "sms", f"+972 54 321 12{number}0"
+                    ),
+                    ip="192.0.2.1",
+                )
+
+            def step() -> None:
+                try:
+                    codes.codes_send(lambda: sender)
+                finally:
+                    connections.close_all()
+
+            sending = threading.Thread(target=step)
+            sending.start()
+            while sending.is_alive() and not state.accepted:
+                in_flight.append(state.requests)
+                time.sleep(0.02)
+            sending.join(timeout=30)
+    finally:
+        sender.close()
+    assert max(in_flight) == 3  # every text had arrived while none was answered yet
+    assert PhoneCode.objects.filter(sent_at__isnull=False).count() == 3
