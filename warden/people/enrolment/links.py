@@ -26,7 +26,7 @@ from warden.audit.services import record
 from warden.people.contacts import address
 from warden.people.enrolment import conf, ratelimit
 from warden.people.models import Channel, ContactPoint, Person, SignInLink
-from warden.people.services.verification import verified_by_person
+from warden.people.services.contact_points import contact_point_verify
 
 SALT = "warden.people.sign-in-link"
 
@@ -146,7 +146,7 @@ def sign_in_link_use(*, token: str) -> SignIn:
     link.person = point.person if point else None
     link.save(update_fields=["used_at", "person"])
     if point is not None:
-        verified_by_person(point, ContactPoint.Method.LINK)
+        contact_point_verify(acting_user=None, contact_point=point, method=ContactPoint.Method.LINK)
         record(actor=None, action="people.person.sign_in", obj=point.person)
     return SignIn(link=link, person=link.person)
 

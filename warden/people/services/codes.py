@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from warden.audit.services import record
 from warden.people.enrolment import ratelimit
 from warden.people.models import Channel, ContactPoint, PhoneCode
-from warden.people.services.verification import verified_by_person
+from warden.people.services.contact_points import contact_point_verify
 
 # Channels whose addresses are verified by a code sent to them.
 CODE_CHANNELS = (Channel.SMS, Channel.MESSAGING)
@@ -101,7 +101,9 @@ def phone_code_confirm(*, contact_point: ContactPoint, code: str) -> ContactPoin
             refused = CodeRefused(_("This code is not the one we sent."), code="wrong")
         else:
             live.delete()
-            verified_by_person(point, ContactPoint.Method.CODE)
+            contact_point_verify(
+                acting_user=None, contact_point=point, method=ContactPoint.Method.CODE
+            )
     if refused is not None:
         raise refused
     return point

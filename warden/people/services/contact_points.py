@@ -99,9 +99,11 @@ def contact_point_verify(
 ) -> ContactPoint:
     """Mark a contact point verified by ``method`` (a ``ContactPoint.Method``).
 
-    Email is verified by its link (``contact_point_confirm``), a phone number or messaging
-    address by a code sent to it (``phone_code_confirm``); staff may also confirm one
-    (``staff``), e.g. after a call, or an organisation's roster vouch for it (``roster``).
+    The person's own proofs come here with ``acting_user=None``: the link mailed to an
+    address (``link``: ``contact_point_confirm``, the sign-in link) and the code sent to a
+    phone number or messaging address (``code``: ``phone_code_confirm``). Staff may also
+    confirm one (``staff``), e.g. after a call, or an organisation's roster vouch for it
+    (``roster``).
     """
     authorize_staff(acting_user)
     if contact_point.is_verified:

@@ -14,12 +14,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from warden.audit.services import record
 from warden.people.models import Channel, ContactPoint
+from warden.people.services.contact_points import contact_point_verify
 
 SALT = "warden.people.verify-email"
 LOOKUP_PREFIX = 12
@@ -57,21 +57,9 @@ def contact_point_confirm(*, token: str) -> ContactPoint:
             gettext_lazy("This link is for an address that is no longer registered."),
             code="gone",
         )
-    verified_by_person(point, ContactPoint.Method.LINK)
-    return point
-
-
-def verified_by_person(point: ContactPoint, method: str) -> None:
-    """Mark ``point`` verified by its owner's own proof (``method``: the link they opened,
-    the code they typed), with the audit event; nothing if it is verified already. The
-    caller holds the row (``select_for_update``) in its transaction."""
-    if point.is_verified:
-        return
-    point.state = ContactPoint.State.VERIFIED
-    point.verification_method = method
-    point.verified_at = timezone.now()
-    point.save(update_fields=["state", "verification_method", "verified_at"])
-    record(actor=None, action="people.contact_point.verify", obj=point, after={"method": method})
+    return contact_point_verify(
+        acting_user=None, contact_point=point, method=ContactPoint.Method.LINK
+    )
 
 
 def verification_send(*, contact_point: ContactPoint) -> None:
