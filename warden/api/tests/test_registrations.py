@@ -204,3 +204,19 @@ def test_an_added_messaging_address_gets_a_code(client):
     )
     assert added.status_code == 201 and added.json()["state"] == "pending"
     assert PhoneCode.objects.filter(contact_point_id=added.json()["id"]).exists()
+
+
+def test_a_second_email_given_on_registering_is_sent_its_link(client):
+    token = bearer(client)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.put(
+            BASE,
+            {"given_name": "Noa", "consent": True,
+             "contact_points": [{"channel": "email", "value": "work@example.org"}]},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )  # fmt: skip
+    assert response.status_code == 200, response.content
+    [sent] = [m for m in mail.outbox if m.to == ["work@example.org"]]
+    assert "/verify/" in str(sent.body)
+    assert not PhoneCode.objects.exists()

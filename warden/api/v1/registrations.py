@@ -8,6 +8,7 @@ once, for a short-lived bearer token. Every other operation needs that token
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -23,7 +24,7 @@ from warden.people.enrolment.links import RateLimited, sign_in_link_request, sig
 from warden.people.enrolment.services import enrolment_complete, registration_delete
 from warden.people.enrolment.session import Citizen
 from warden.people.enrolment.tokens import bearer_issue, bearer_resolve
-from warden.people.models import Channel, ContactPoint, Person, Trip
+from warden.people.models import ContactPoint, Person, Trip
 from warden.people.selectors import person_with_details
 from warden.people.services import (
     CodeRefused,
@@ -36,9 +37,8 @@ from warden.people.services import (
     phone_code_request,
     trip_add,
     trip_remove,
-    verification_send,
+    verification_start,
 )
-from warden.people.services.codes import CODE_CHANNELS
 
 router = Router(tags=["registration"])
 
@@ -206,15 +206,14 @@ def _registration_out(person: Person) -> RegistrationOut:
     )  # fmt: skip
 
 
-def _ask_for_codes(request: HttpRequest, points: list[ContactPoint]) -> None:
-    """Codes for new phone numbers and messaging addresses; one that is refused (too many
-    asked for) is asked for again with ``…/code``."""
+def _verification_start(request: HttpRequest, points: Sequence[ContactPoint]) -> None:
+    """Start verifying contact points just given (``verification_start``); a code refused
+    for too many asked for is asked for again with ``…/code``."""
     for point in points:
-        if point.channel in CODE_CHANNELS and not point.is_verified:
-            try:
-                phone_code_request(contact_point=point, ip=request.META.get("REMOTE_ADDR", ""))
-            except ValidationError:
-                continue
+        try:
+            verification_start(contact_point=point, ip=request.META.get("REMOTE_ADDR", ""))
+        except ValidationError:
+            continue
 
 
 def _my_contact_point(request: HttpRequest, contact_point_id: int) -> ContactPoint:
@@ -335,7 +334,7 @@ def registration_put(request: HttpRequest, data: RegistrationIn) -> Any:
         return _unprocessable(error)
     found = person_with_details(person.pk)
     assert found is not None
-    _ask_for_codes(request, list(found.contact_points.all()))
+    _verification_start(request, list(found.contact_points.all()))
     return Status(200, _registration_out(found))
 
 
@@ -395,9 +394,7 @@ def contact_create(request: HttpRequest, data: ContactIn) -> Any:
         )
     except ValidationError as error:
         return _unprocessable(error)
-    if point.channel == Channel.EMAIL:
-        verification_send(contact_point=point)
-    _ask_for_codes(request, [point])
+    _verification_start(request, [point])
     return Status(201, _contact_out(point))
 
 

@@ -23,7 +23,7 @@ from warden.geo.selectors import city_search
 from warden.people.enrolment import forms, session
 from warden.people.enrolment.links import RateLimited, sign_in_link_request, sign_in_link_use
 from warden.people.enrolment.services import enrolment_complete, registration_delete
-from warden.people.models import Channel, ContactPoint, Person, PhoneCode
+from warden.people.models import ContactPoint, Person, PhoneCode
 from warden.people.selectors import person_with_details
 from warden.people.services import (
     CodeRefused,
@@ -35,7 +35,7 @@ from warden.people.services import (
     phone_code_request,
     trip_add,
     trip_remove,
-    verification_send,
+    verification_start,
 )
 from warden.people.services.codes import CODE_CHANNELS
 from warden.site.views.common import page_context
@@ -251,8 +251,8 @@ def consent(request: HttpRequest, citizen: session.Citizen) -> HttpResponse:
             form.add_error(None, error)
         else:
             session.become(request, person)
-            for point in person.contact_points.filter(channel__in=CODE_CHANNELS):
-                _ask_for_code(request, point)
+            for point in person.contact_points.all():
+                _verification_start(request, point)  # a refusal shows on the next page
             return redirect("register:mine")
     return _wizard(request, "consent", form=form)
 
@@ -276,12 +276,15 @@ def _my_contact_point(person: Person, pk: int) -> ContactPoint:
     return point
 
 
-def _ask_for_code(request: HttpRequest, point: ContactPoint) -> tuple[int, str]:
-    """Ask for a code for ``point``: (0, "") when one is on its way, else the status to
-    answer with (429 when too many were asked for, 400 when this address takes none) and
-    the reason."""
+def _verification_start(
+    request: HttpRequest, point: ContactPoint, *, new_code: bool = False
+) -> tuple[int, str]:
+    """Start verifying ``point`` as its channel is (``verification_start``), or send it a
+    new code: (0, "") when done, else the status to answer with (429 when too many codes
+    were asked for, 400 when this address takes none) and the reason."""
+    start = phone_code_request if new_code else verification_start
     try:
-        phone_code_request(contact_point=point, ip=request.META.get("REMOTE_ADDR", ""))
+        start(contact_point=point, ip=request.META.get("REMOTE_ADDR", ""))
     except ValidationError as error:
         return 429 if error.code == "throttled" else 400, " ".join(error.messages)
     return 0, ""
@@ -377,12 +380,9 @@ def contact_new(request: HttpRequest, citizen: session.Citizen) -> HttpResponse:
         except ValidationError as error:
             form.add_error("value", error.messages)
         else:
-            if point.channel == Channel.EMAIL:
-                verification_send(contact_point=point)
-            elif point.channel in CODE_CHANNELS:
-                status, reason = _ask_for_code(request, point)
-                if status:
-                    return _mine(request, person, status=status, code_error=(point.pk, reason))
+            status, reason = _verification_start(request, point)
+            if status:
+                return _mine(request, person, status=status, code_error=(point.pk, reason))
             return redirect("register:mine")
     return _mine(request, person, status=400, contact_form=form)
 
@@ -393,7 +393,7 @@ def contact_code(request: HttpRequest, citizen: session.Citizen, pk: int) -> Htt
     """Send a (new) code to one of my pending phone numbers or messaging addresses."""
     person = _person(citizen)
     point = _my_contact_point(person, pk)
-    status, reason = _ask_for_code(request, point)
+    status, reason = _verification_start(request, point, new_code=True)
     if status:
         return _mine(request, person, status=status, code_error=(point.pk, reason))
     return redirect("register:mine")

@@ -46,6 +46,7 @@ from warden.people.services.verification import (
     contact_point_confirm,
     verification_link,
     verification_send,
+    verification_start,
 )
 
 __all__ = [
@@ -68,4 +69,5 @@ __all__ = [
     "trip_update",
     "verification_link",
     "verification_send",
+    "verification_start",
 ]

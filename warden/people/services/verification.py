@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from warden.people.models import Channel, ContactPoint
+from warden.people.services.codes import CODE_CHANNELS, phone_code_request
 from warden.people.services.contact_points import contact_point_verify
 
 SALT = "warden.people.verify-email"
@@ -87,3 +88,16 @@ def verification_send(*, contact_point: ContactPoint) -> None:
             )
 
     transaction.on_commit(send)
+
+
+def verification_start(*, contact_point: ContactPoint, ip: str) -> None:
+    """Start verifying a contact point just given, the way its channel is verified: an email
+    address gets its link (after commit), a phone number or messaging address a code
+    (``phone_code_request``, which raises ValidationError when too many were asked for from
+    ``ip``). Nothing for one verified already, or for a channel verified otherwise."""
+    if contact_point.is_verified:
+        return
+    if contact_point.channel == Channel.EMAIL:
+        verification_send(contact_point=contact_point)
+    elif contact_point.channel in CODE_CHANNELS:
+        phone_code_request(contact_point=contact_point, ip=ip)
