@@ -255,7 +255,11 @@ def _update(
     "Still leased" is ``leased_by`` alone, which is set exactly while a delivery is being
     sent (a check constraint): a condition on the state would let the planner read the
     batch through an index of the state, on statistics that say nothing is being sent
-    (decisions/0015). With no index on ``leased_by``, the rows are found by key."""
+    (decisions/0015). Those statistics also say that no row is leased by this worker, so
+    the rows are picked by key from an array the planner cannot size, as the claim picks
+    them: joined to the list alone, the batch was planned as the whole table read once,
+    filtered on the lease, and each leased row compared with every result (40-95 ms a
+    batch of 500 at 60,000 deliveries, against 8)."""
     if not rows:
         return
     lease = "leased_by = %s"
@@ -266,10 +270,11 @@ def _update(
         for start in range(0, len(rows), UPDATE_PAGE):
             source, params = rows_source(rows[start : start + UPDATE_PAGE], types)
             cursor.execute(
-                f"UPDATE {TABLE} SET {', '.join(assigned)} "  # noqa: S608
-                f"FROM {source} AS v(id, {', '.join(columns)}) "
-                f"WHERE {TABLE}.id = v.id AND {TABLE}.{lease}",
-                [*fixed.values(), *params, worker],
+                f"WITH v (id, {', '.join(columns)}) AS MATERIALIZED (SELECT * FROM {source}) "  # noqa: S608
+                f"UPDATE {TABLE} SET {', '.join(assigned)} FROM v "
+                f"WHERE {TABLE}.id = ANY(ARRAY(SELECT id FROM v)) AND {TABLE}.id = v.id "
+                f"AND {TABLE}.{lease}",
+                [*params, *fixed.values(), worker],
             )
         return
     assigned += [f"{name} = %s" for name in columns]

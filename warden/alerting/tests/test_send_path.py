@@ -173,8 +173,9 @@ def test_a_recording_finds_its_batch_by_key_whatever_the_statistics_say(turkey, 
     Planned through the leases index on that promise, recording a batch ran its list of
     results once for each leased row (30-45 ms a batch of 500, against 8), and read every
     lease left in the index since the last vacuum; through an index of the state, it would
-    read all of the message's deliveries. The primary key must be the only index it can
-    use (a table this small may also be read whole: ``enable_seqscan`` is off)."""
+    read all of the message's deliveries; and read whole, filtered on the lease, it
+    compared each leased row with every result (40-95 ms at 60,000 deliveries). The
+    primary key must be the only way it reads the table, whatever its size."""
     crowd(2000)
     publish(turkey, 4, author=alice, approver=bob)
     expand_all()
@@ -184,12 +185,8 @@ def test_a_recording_finds_its_batch_by_key_whatever_the_statistics_say(turkey, 
     plans: list[str] = []
 
     def explain(execute: Any, sql: str, params: Any, many: bool, context: dict) -> Any:
-        if sql.startswith(f"UPDATE {queue.TABLE} "):
-            with connection.cursor() as cursor:
-                cursor.execute("SET enable_seqscan = off")
+        if f"UPDATE {queue.TABLE} " in sql and not sql.startswith("EXPLAIN"):
             plans.append(_explain(sql, params))
-            with connection.cursor() as cursor:
-                cursor.execute("RESET enable_seqscan")
         return execute(sql, params, many, context)
 
     results = [_result(c.delivery_id, Outcome.sent(f"ref-{c.delivery_id}")) for c in claimed]
@@ -199,6 +196,7 @@ def test_a_recording_finds_its_batch_by_key_whatever_the_statistics_say(turkey, 
     assert counts == {"sent": 500, "queued": 0, "failed": 0}
     assert plans
     for plan in plans:
+        assert f"Seq Scan on {queue.TABLE}" not in plan, plan
         assert set(re.findall(r"Index Scan (?:using|on) (\w+)", plan)) == {
             "alerting_delivery_pkey"
         }, plan
