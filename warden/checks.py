@@ -148,6 +148,20 @@ def check_allowed_hosts(app_configs: AppConfigs = None, **kwargs: Any) -> list[C
     ]
 
 
+@register(Tags.security)
+def check_proxy_hops(app_configs: AppConfigs = None, **kwargs: Any) -> list[CheckMessage]:
+    if not settings.WARDEN_BEHIND_PROXY or settings.WARDEN_PROXY_HOPS >= 1:
+        return []
+    return [
+        Error(
+            f"PROXY_HOPS is {settings.WARDEN_PROXY_HOPS}: behind a proxy, every request "
+            "would seem to come from the proxy.",
+            hint="Set PROXY_HOPS to the number of proxies in front of Warden (usually 1).",
+            id="warden.E006",
+        )
+    ]
+
+
 @register(deploy=True)
 def check_site_url(app_configs: AppConfigs = None, **kwargs: Any) -> list[CheckMessage]:
     parts = urlsplit(settings.SITE_URL)

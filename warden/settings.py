@@ -170,7 +170,11 @@ SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and envbool("SECURE_HSTS_PRELOAD", True)
-if envbool("BEHIND_PROXY", False):
+# Behind a reverse proxy, the peer of every request is the proxy: ``warden.wsgi`` takes the
+# client's address from the X-Forwarded-For the proxy appends to (PROXY_HOPS proxies).
+WARDEN_BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+WARDEN_PROXY_HOPS = envint("PROXY_HOPS", 1)
+if WARDEN_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

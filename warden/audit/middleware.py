@@ -15,6 +15,6 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         channel = "api" if request.path.startswith("/api/") else "web"
-        # REMOTE_ADDR is the peer; a trusted proxy sets it right (see docs/operations.md).
+        # The client: behind a reverse proxy, warden.wsgi takes it from X-Forwarded-For.
         with origin(source_ip=request.META.get("REMOTE_ADDR") or None, channel=channel):
             return self.get_response(request)
