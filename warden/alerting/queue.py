@@ -195,8 +195,12 @@ class Result(NamedTuple):
 def record_results(
     results: Sequence[Result], *, channel: str, provider: str, worker: str
 ) -> dict[str, int]:
-    """Write each delivery's new state and its Attempt, for deliveries still leased by
-    ``worker`` (a swept lease belongs to someone else now). Returns counts by new state."""
+    """Write each delivery's new state, for deliveries still leased by ``worker`` (a swept
+    lease belongs to someone else now), and the Attempt of each delivery that still exists
+    (one removed with its contact point or person while it was sent is gone, and its
+    attempt with it: written anyway, it failed the whole batch's recording, and the rest
+    of the batch was sent again when its lease ran out). Returns how many results were
+    sent, queued again and failed: what the provider did, for its health."""
     now = timezone.now()
     limit = max_attempts(channel)
     moment = db_moments()
@@ -228,13 +232,29 @@ def record_results(
     released = {"lease_until": None, "leased_by": ""}
     with transaction.atomic(), connection.cursor() as cursor:
         fixed = {"state": "sent", "sent_at": db_moment(now), "provider": provider, "error": ""}
-        _update(cursor, {**fixed, **released}, ["provider_ref"], sent, worker)
+        written = {"sent": _update(cursor, {**fixed, **released}, ["provider_ref"], sent, worker)}
         fixed = {"state": "queued", "provider": provider}
-        _update(cursor, {**fixed, **released}, ["next_attempt_at", "error"], retry, worker)
+        written["queued"] = _update(
+            cursor, {**fixed, **released}, ["next_attempt_at", "error"], retry, worker
+        )
         fixed = {"state": "failed", "provider": provider}
-        _update(cursor, {**fixed, **released}, ["error"], failed, worker)
+        written["failed"] = _update(cursor, {**fixed, **released}, ["error"], failed, worker)
+        recorded = set().union(*written.values())
+        unrecorded = [row[0] for row in attempts if row[0] not in recorded]
+        if unrecorded:  # a lease lost, or a delivery removed: is it there still?
+            recorded |= _existing(cursor, unrecorded)
+            attempts = [row for row in attempts if row[0] in recorded]
         bulk_insert(Attempt._meta.db_table, ATTEMPT_COLUMNS, attempts)
     return {"sent": len(sent), "queued": len(retry), "failed": len(failed)}
+
+
+def _existing(cursor: Any, ids: Sequence[int]) -> set[int]:
+    """Those of ``ids`` that are deliveries still, kept so until the transaction ends
+    (PostgreSQL; SQLite has one writer at a time)."""
+    chosen, param = id_list_sql("id", ids, connection.vendor)
+    keep = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    cursor.execute(f"SELECT id FROM {TABLE} WHERE {chosen}{keep}", [param])  # noqa: S608
+    return {row[0] for row in cursor.fetchall()}
 
 
 def _update(
@@ -243,9 +263,10 @@ def _update(
     columns: Sequence[str],
     rows: Sequence[tuple[Any, ...]],
     worker: str,
-) -> None:
+) -> set[int]:
     """Set ``fixed`` values and, from each row of ``rows`` (id, then one value per name in
-    ``columns``), its own values, on the deliveries still leased by ``worker``.
+    ``columns``), its own values, on the deliveries still leased by ``worker``; returns
+    the ids of those.
 
     PostgreSQL: one statement per page of rows, joined to them as arrays (``rows_source``;
     500 single-row statements took longer than the batch's hand-off). SQLite:
@@ -261,9 +282,10 @@ def _update(
     filtered on the lease, and each leased row compared with every result (40-95 ms a
     batch of 500 at 60,000 deliveries, against 8)."""
     if not rows:
-        return
+        return set()
     lease = "leased_by = %s"
     assigned = [f"{name} = %s" for name in fixed]
+    updated: set[int] = set()
     if connection.vendor == "postgresql":
         assigned += [f"{name} = v.{name}" for name in columns]
         types = ["bigint", *(COLUMN_TYPES[name] for name in columns)]
@@ -273,15 +295,26 @@ def _update(
                 f"WITH v (id, {', '.join(columns)}) AS MATERIALIZED (SELECT * FROM {source}) "  # noqa: S608
                 f"UPDATE {TABLE} SET {', '.join(assigned)} FROM v "
                 f"WHERE {TABLE}.id = ANY(ARRAY(SELECT id FROM v)) AND {TABLE}.id = v.id "
-                f"AND {TABLE}.{lease}",
+                f"AND {TABLE}.{lease} RETURNING {TABLE}.id",
                 [*params, *fixed.values(), worker],
             )
-        return
+            updated.update(row[0] for row in cursor.fetchall())
+        return updated
+    # SQLite: the rows still leased are read first; nobody else writes meanwhile.
+    ids = [values[0] for values in rows]
+    chosen, param = id_list_sql("id", ids, connection.vendor)
+    cursor.execute(f"SELECT id FROM {TABLE} WHERE {chosen} AND {lease}", [param, worker])  # noqa: S608
+    updated.update(row[0] for row in cursor.fetchall())
     assigned += [f"{name} = %s" for name in columns]
     cursor.executemany(
         f"UPDATE {TABLE} SET {', '.join(assigned)} WHERE id = %s AND {lease}",  # noqa: S608
-        [[*fixed.values(), *values[1:], values[0], worker] for values in rows],
+        [
+            [*fixed.values(), *values[1:], values[0], worker]
+            for values in rows
+            if values[0] in updated
+        ],
     )
+    return updated
 
 
 def release(ids: Sequence[int], worker: str) -> int:

@@ -418,3 +418,29 @@ def test_the_envelope_carries_plain_addresses_and_refusals_keep_the_session_usab
     assert not refused.ok
     busy = Attempt.objects.get(error__contains="451")
     assert not busy.ok
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("authority")
+def test_a_contact_point_removed_while_its_batch_is_sent_does_not_undo_the_batch(
+    turkey, alice, bob
+):
+    """Someone removes an address (or is erased) while a batch with it is on the wire: its
+    delivery and attempts are gone by the time the batch is recorded. The rest of the
+    batch must still be recorded; an attempt written for the removed delivery failed the
+    whole transaction, which left the others leased, to be sent a second time when their
+    lease ran out."""
+    ids = _claimed(turkey, alice, bob, 3)
+    removed = Delivery.objects.get(pk=ids[1])
+    removed.contact_point.delete()
+    results = [_result(pk, Outcome.sent(f"ref-{pk}")) for pk in ids]
+
+    counts = queue.record_results(results, channel="email", provider="smtp", worker="me:1")
+
+    assert counts == {"sent": 3, "queued": 0, "failed": 0}  # the provider took all three
+    assert sorted(Delivery.objects.filter(state="sent").values_list("pk", flat=True)) == [
+        ids[0],
+        ids[2],
+    ]
+    assert sorted(Attempt.objects.values_list("delivery_id", flat=True)) == [ids[0], ids[2]]
+    assert not Delivery.objects.filter(pk=ids[1]).exists()
