@@ -16,6 +16,10 @@ email address, so N people make N email deliveries), then measures in one run:
   mode first finishes the email publication's check-in round, so that the webhook figures
   are not those of that round's tail;
 - per-delivery latency: sent_at minus the message's creation (the publication);
+- the CPU a delivery costs: Warden's workers (less their start, measured alone first) and
+  the PostgreSQL server's processes on this machine, against the raw client's. On a shared
+  machine the wall-clock shares move by +-20 % from run to run; these move much less and
+  say who spends the time;
 - the peer: django-post-office queueing the same N emails and sending them to the same sink.
 
 The SMTP sink is Postfix's ``smtp-sink`` when installed (``apt-get install postfix``), else
@@ -41,6 +45,7 @@ import logging
 import multiprocessing
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -275,6 +280,49 @@ def _wait_for_port(port: int, timeout: float = 10) -> None:
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
 
 
+# --- CPU: where the time goes -----------------------------------------------------------
+# The machine is shared and wall-clock shares move by +-20 % from run to run; the CPU each
+# delivery costs moves much less, and says who spends it.
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's finished children (workers, raw clients)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def postgres_cpu() -> float:
+    """CPU seconds of the PostgreSQL server's processes on this machine, the finished
+    ones too (through the postmaster's children); 0 without a local server."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            text = stat.read_text()
+            if "(postgres)" not in text:
+                continue
+            fields = text.rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+            parent = Path(f"/proc/{fields[1]}/stat")
+            if not parent.exists() or "(postgres)" not in parent.read_text():
+                ticks += int(fields[13]) + int(fields[14])  # the postmaster's children
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Cpu:
+    """CPU seconds spent between ``start`` and ``stop``."""
+
+    children: float = 0.0
+    postgres: float = 0.0
+
+    @contextlib.contextmanager
+    def measure(self) -> Iterator[None]:
+        children, postgres = children_cpu(), postgres_cpu()
+        yield
+        self.children += children_cpu() - children
+        self.postgres += postgres_cpu() - postgres
+
+
 # --- Raw clients (the hand-off ceilings), run in forked processes ------------------------
 
 
@@ -379,6 +427,8 @@ class Figures:
     hook_blaster_s: float = 0.0
     hook_received: int = 0
     hook_latency: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    worker_start_cpu: float = 0.0  # one worker's start, alone, in CPU seconds
+    cpu: dict[str, Cpu] = field(default_factory=dict)  # email, email raw, webhook, ...
     peer_enqueue_s: float = 0.0
     peer_send_s: float = 0.0
     peer_sent: int = 0
@@ -620,7 +670,8 @@ def measure_email(figures: Figures, sink: SmtpSink, tmp: Path, author: Any, appr
     assert figures.deliveries == ceiling_rows, (figures.deliveries, ceiling_rows)
     step(f"handing off {figures.deliveries:,} emails with {figures.workers} workers")
     before = sink.count()
-    figures.handoff_wall_s = run_workers(figures.workers, tmp)
+    with figures.cpu.setdefault("email", Cpu()).measure():
+        figures.handoff_wall_s = run_workers(figures.workers, tmp)
     figures.handoff_s = sending_window(message)
     figures.sink_count = sink.count() - before
     deliveries = Delivery.objects.filter(message=message)
@@ -633,9 +684,15 @@ def measure_email(figures: Figures, sink: SmtpSink, tmp: Path, author: Any, appr
         (out.address, build_email(out).as_bytes()) for out in samples(message, "email", SAMPLE)
     ]
     before = sink.count()
-    figures.blaster_s, sent = _in_processes(
-        figures.workers, blast_smtp, figures.deliveries, sink.port, prebuilt, figures.concurrency
-    )
+    with figures.cpu.setdefault("email raw", Cpu()).measure():
+        figures.blaster_s, sent = _in_processes(
+            figures.workers,
+            blast_smtp,
+            figures.deliveries,
+            sink.port,
+            prebuilt,
+            figures.concurrency,
+        )
     figures.blaster_count = sink.count() - before
     assert sent == figures.deliveries, (sent, figures.deliveries)
     return message
@@ -708,7 +765,8 @@ def measure_webhooks(figures: Figures, hooks: int, tmp: Path, author: Any) -> No
         figures.hook_expand_s = expand_all()
         figures.hooks = Delivery.objects.filter(message=message).count()
         step(f"handing off {figures.hooks:,} webhooks with {figures.workers} workers")
-        figures.hook_handoff_wall_s = run_workers(figures.workers, tmp, WEBHOOK_URLS="direct:")
+        with figures.cpu.setdefault("webhook", Cpu()).measure():
+            figures.hook_handoff_wall_s = run_workers(figures.workers, tmp, WEBHOOK_URLS="direct:")
         figures.hook_handoff_s = sending_window(message)
         figures.hook_received = sink.received
         figures.hook_latency = latency(message)
@@ -725,9 +783,15 @@ def measure_webhooks(figures: Figures, hooks: int, tmp: Path, author: Any) -> No
                 "webhook-signature": signer.sign(webhook_id, now, body),
             }
             bodies.append((body.encode(), headers))
-        figures.hook_blaster_s, _sent = _in_processes(
-            figures.workers, blast_webhooks, figures.hooks, sink.port, bodies, figures.concurrency
-        )
+        with figures.cpu.setdefault("webhook raw", Cpu()).measure():
+            figures.hook_blaster_s, _sent = _in_processes(
+                figures.workers,
+                blast_webhooks,
+                figures.hooks,
+                sink.port,
+                bodies,
+                figures.concurrency,
+            )
     finally:
         sink.stop()
 
@@ -812,6 +876,10 @@ def measure(args: argparse.Namespace, tmp: Path, sink: SmtpSink) -> Figures:
     step(f"seeding {args.people:,} people on {connection.vendor}")
     figures.seed_s = seed(args.people)
     author, approver = staff()
+    step("one worker's start, alone, with nothing to send")
+    with figures.cpu.setdefault("start", Cpu()).measure():
+        settle(tmp)
+    figures.worker_start_cpu = figures.cpu["start"].children
     message = measure_email(figures, sink, tmp, author, approver)
     if args.webhooks:
         step("letting the workers finish the publication's check-in round")
@@ -860,6 +928,7 @@ def report(f: Figures) -> None:
     if f.deliveries:
         million = f.publish_to_last_s / f.deliveries * 1_000_000
         print(f"  at this rate 1,000,000 deliveries take {million / 60:.1f} min (target < 10 min)")
+    _cpu_row(f, "email", f.deliveries)
     if f.settle_s:
         print(f"  then the check-in round, finished by one worker: {f.settle_s:.1f} s")
     if f.hooks:
@@ -875,6 +944,23 @@ def report(f: Figures) -> None:
             f"  webhook sink received {f.hook_received:,}; latency p50 {p50:.1f} s, "
             f"p95 {p95:.1f} s, max {top:.1f} s"
         )
+        _cpu_row(f, "webhook", f.hooks)
+
+
+def _cpu_row(f: Figures, kind: str, count: int) -> None:
+    """CPU a delivery: Warden's workers (less their start, measured alone) and PostgreSQL's
+    server (every process of it, whatever else it did meanwhile), against the raw client."""
+    ours, raw = f.cpu.get(kind), f.cpu.get(f"{kind} raw")
+    if not (ours and raw and count):
+        return
+    micro = 1e6 / count
+    workers = max(0.0, ours.children - f.workers * f.worker_start_cpu) * micro
+    database = ours.postgres * micro
+    print(
+        f"  CPU a delivery: workers {workers:.0f} us (after their start, "
+        f"{f.worker_start_cpu:.1f} s each) + PostgreSQL {database:.0f} us = "
+        f"{workers + database:.0f} us; raw client {raw.children * micro:.0f} us"
+    )
 
 
 def report_peer(f: Figures) -> None:
