@@ -3,10 +3,13 @@
 
 A worker step (``codes_send``): the codes due are claimed, so that one worker sends them,
 and go out at once over their contact points' channels, in each person's language, on the
-sender's loop and through the provider a batch of deliveries would use (the first whose
-circuit is closed, within its rate bucket). A failed send is tried again after
-``RETRY_SECONDS``, at most ``SEND_ATTEMPTS`` times while the code is valid; what the
-provider answered is kept on the code, never the code in a log.
+sender's loop, within each provider's rate bucket. A code's first try goes through the
+provider a batch of deliveries would use (the first whose circuit is closed); a failed
+send is tried again after ``RETRY_SECONDS`` through the next provider whose circuit is
+closed, at most ``SEND_ATTEMPTS`` times while the code is valid. A circuit opens only
+after ``ALERT_FAILOVER_AFTER`` failures (five), more than a code's tries: a code kept on
+a failing provider would never reach the person while another provider could take it.
+What the provider answered is kept on the code, never the code in a log.
 """
 
 from __future__ import annotations
@@ -70,22 +73,30 @@ def codes_send(sender: Callable[[], Sender]) -> bool:
     for code in due:
         by_channel.setdefault(code.contact_point.channel, []).append(code)
     for channel, codes in by_channel.items():
-        outcomes, provider = send_channel(channel, codes, sender())
-        for code, outcome in zip(codes, outcomes, strict=True):
-            _record(code, outcome, provider)
+        available = [transport for transport, _clean in sender().providers(channel)]
+        if not available:
+            for code in codes:
+                _record(code, Outcome.retry("no provider for this channel is available"), "")
+            continue
+        # The first try by the first provider; each retry by the next one.
+        by_provider: dict[int, list[PhoneCode]] = {}
+        for code in codes:
+            by_provider.setdefault(code.send_attempts % len(available), []).append(code)
+        for index, group in sorted(by_provider.items()):
+            transport = available[index]
+            outcomes = send_channel(transport, channel, group, sender())
+            for code, outcome in zip(group, outcomes, strict=True):
+                _record(code, outcome, transport.name)
     return bool(due)
 
 
 def send_channel(
-    channel: str, codes: Sequence[PhoneCode], sender: Sender
-) -> tuple[list[Outcome | None], str]:
-    """Send ``codes`` of ``channel`` at once, as a batch of deliveries is sent: by the
-    channel's first provider whose circuit is closed, as many as its rate bucket allows (the
-    rest get None: not attempted), each within the provider's timeout. Returns the outcomes
-    in the order of ``codes``, and the provider's name."""
-    transport, _clean = sender.provider(channel)
-    if transport is None:
-        return [Outcome.retry("no provider for this channel is available")] * len(codes), ""
+    transport: Transport, channel: str, codes: Sequence[PhoneCode], sender: Sender
+) -> list[Outcome | None]:
+    """Send ``codes`` of ``channel`` at once through ``transport``, as a batch of deliveries
+    is sent: as many as its rate bucket allows (the rest get None: not attempted), each
+    within the provider's timeout, with one report of the provider's health. Returns the
+    outcomes in the order of ``codes``."""
     granted = limits.take_tokens(transport, len(codes))
     outs = [
         Outgoing(
@@ -107,7 +118,7 @@ def send_channel(
         failures=len(failures),
         last_error=failures[-1].error if failures else "",
     )
-    return [*outcomes, *[None] * (len(codes) - granted)], transport.name
+    return [*outcomes, *[None] * (len(codes) - granted)]
 
 
 async def _send_all(transport: Transport, outs: Sequence[Outgoing]) -> list[Outcome]:

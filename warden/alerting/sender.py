@@ -78,10 +78,16 @@ class Sender:
     def provider(self, channel: str) -> tuple[Transport | None, bool]:
         """The channel's first provider whose circuit is closed, and whether its health row
         is clean (no failures counted, circuit closed): then a batch without failures need
-        not write it again. One query for all of the channel's providers."""
+        not write it again."""
+        available = self.providers(channel)
+        return available[0] if available else (None, False)
+
+    def providers(self, channel: str) -> list[tuple[Transport, bool]]:
+        """The channel's providers whose circuit is closed, in failover order, each with
+        whether its health row is clean (``provider``). One query for all of them."""
         transports = registry.providers(channel)
         if not transports:
-            return None, False
+            return []
         now = timezone.now()
         health = {
             name: (failures, open_until)
@@ -89,11 +95,13 @@ class Sender:
                 name__in=[t.name for t in transports]
             ).values_list("name", "failures", "open_until")
         }
+        available = []
         for transport in transports:
             failures, open_until = health.get(transport.name, (0, None))
             if open_until is None or open_until <= now:
-                return transport, transport.name in health and not failures and not open_until
-        return None, False
+                clean = transport.name in health and not failures and not open_until
+                available.append((transport, clean))
+        return available
 
     def renderer(self, message_id: int) -> Renderer:
         found = self.renderers.get(message_id)

@@ -91,6 +91,27 @@ def test_a_failed_send_is_tried_again_then_given_up(settings, sender):
     assert state.requests == codes.SEND_ATTEMPTS
 
 
+def test_a_code_is_tried_again_through_the_next_provider(settings, sender):
+    """The first provider fails: the code's second try goes through the second provider at
+    once, long before the first one's circuit would open (five failures; a code has
+    three tries)."""
+    point = _pending()
+    failing, working = StubState(mode="500"), StubState()
+    with sms_stub(failing) as first, sms_stub(working) as second:
+        settings.WARDEN_ALERT_SMS_URLS = [first.url, second.url]
+        phone_code_request(contact_point=point, ip="192.0.2.1")
+        assert codes.codes_send(lambda: sender) is True
+        assert (failing.requests, working.requests) == (1, 0)
+        code = PhoneCode.objects.get()
+        assert code.sent_at is None and "HTTP 500" in code.send_error
+        PhoneCode.objects.update(send_at=timezone.now())
+        assert codes.codes_send(lambda: sender) is True
+    assert (failing.requests, working.requests) == (1, 1)
+    assert [text["to"] for text in working.accepted] == [E164]
+    assert PhoneCode.objects.get().sent_at is not None
+    assert phone_code_confirm(contact_point=point, code=_texted(working)).is_verified
+
+
 def test_without_a_provider_the_code_waits_and_says_why(settings, sender):
     settings.WARDEN_ALERT_SMS_URLS = []
     phone_code_request(contact_point=_pending(), ip="192.0.2.1")
