@@ -652,6 +652,21 @@ def samples(message: Any, channel: str, limit: int) -> list[Any]:
     ]
 
 
+def raw_client(
+    figures: Figures,
+    kind: str,
+    target: Callable[..., int],
+    count: int,
+    port: int,
+    payloads: Sequence[Any],
+) -> tuple[float, int]:
+    """The raw client ``target`` sending ``count`` of ``payloads`` to ``port``, in as many
+    processes as workers, each with ALERT_CONCURRENCY connections; its CPU is counted as
+    ``kind``. Returns (seconds, how many were taken)."""
+    with figures.cpu.setdefault(kind, Cpu()).measure():
+        return _in_processes(figures.workers, target, count, port, payloads, figures.concurrency)
+
+
 def measure_email(figures: Figures, sink: SmtpSink, tmp: Path, author: Any, approver: Any) -> Any:
     from django.db.models import Count
 
@@ -684,15 +699,9 @@ def measure_email(figures: Figures, sink: SmtpSink, tmp: Path, author: Any, appr
         (out.address, build_email(out).as_bytes()) for out in samples(message, "email", SAMPLE)
     ]
     before = sink.count()
-    with figures.cpu.setdefault("email raw", Cpu()).measure():
-        figures.blaster_s, sent = _in_processes(
-            figures.workers,
-            blast_smtp,
-            figures.deliveries,
-            sink.port,
-            prebuilt,
-            figures.concurrency,
-        )
+    figures.blaster_s, sent = raw_client(
+        figures, "email raw", blast_smtp, figures.deliveries, sink.port, prebuilt
+    )
     figures.blaster_count = sink.count() - before
     assert sent == figures.deliveries, (sent, figures.deliveries)
     return message
@@ -783,15 +792,9 @@ def measure_webhooks(figures: Figures, hooks: int, tmp: Path, author: Any) -> No
                 "webhook-signature": signer.sign(webhook_id, now, body),
             }
             bodies.append((body.encode(), headers))
-        with figures.cpu.setdefault("webhook raw", Cpu()).measure():
-            figures.hook_blaster_s, _sent = _in_processes(
-                figures.workers,
-                blast_webhooks,
-                figures.hooks,
-                sink.port,
-                bodies,
-                figures.concurrency,
-            )
+        figures.hook_blaster_s, _sent = raw_client(
+            figures, "webhook raw", blast_webhooks, figures.hooks, sink.port, bodies
+        )
     finally:
         sink.stop()
 
