@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.checks import run_checks
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.urls import reverse
 from pytest_django.fixtures import Settings
-from werkzeug.test import EnvironBuilder
+from werkzeug.test import Client, EnvironBuilder
 
 from warden.wsgi import proxied
 
 PROXY = "127.0.0.1"
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """A request through the WSGI handler closes the database connection when it ends, the
+    test's own too; Django's test client keeps it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def seen_address(settings: Settings, forwarded_for: str | None) -> str:
@@ -70,3 +85,30 @@ def test_no_hops_behind_a_proxy_is_an_error(settings: Settings):
     assert "warden.E006" in [message.id for message in run_checks()]
     settings.WARDEN_PROXY_HOPS = 1
     assert "warden.E006" not in [message.id for message in run_checks()]
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_each_client_has_its_own_limit(settings: Settings):
+    """The reason for it all: a limit per address counted the proxy's, so that one client's
+    requests used up everyone's."""
+    settings.WARDEN_BEHIND_PROXY, settings.WARDEN_PROXY_HOPS = True, 1
+    settings.WARDEN_SIGN_IN_RATE_PER_IP = 1
+    application = proxied(WSGIHandler())
+    url = reverse("register:start")
+
+    def ask_for_a_link(client: str, email: str) -> int:
+        browser = Client(application)
+        through_proxy: dict[str, Any] = {
+            "environ_base": {"REMOTE_ADDR": PROXY},
+            "headers": [("X-Forwarded-For", client)],
+        }
+        form = browser.get(url, base_url="http://testserver", **through_proxy).get_data(True)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        assert token is not None, form
+        data = {"csrfmiddlewaretoken": token.group(1), "email": email}
+        answer = browser.post(url, data=data, base_url="http://testserver", **through_proxy)
+        return answer.status_code
+
+    assert ask_for_a_link("203.0.113.7", "noa@example.org") == 302
+    assert ask_for_a_link("198.51.100.8", "eli@example.org") == 302  # a limit of its own
+    assert ask_for_a_link("203.0.113.7", "dana@example.org") == 429
