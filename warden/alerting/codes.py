@@ -51,7 +51,13 @@ def codes_send(sender: Callable[[], Sender]) -> bool:
     """Send the codes that are due, and forget the expired ones; whether any was due.
     ``sender`` gives the worker's sender, made only when a code is due."""
     now = timezone.now()
-    PhoneCode.objects.filter(expires_at__lte=now).delete()
+    # Reads first: the step runs every second on every worker, and on SQLite a write
+    # statement takes the database's one write lock even when it changes nothing.
+    expired = PhoneCode.objects.filter(expires_at__lte=now)
+    if expired.exists():
+        expired.delete()
+    if not PhoneCode.objects.filter(send_at__lte=now, expires_at__gt=now).exists():
+        return False
     with transaction.atomic():
         # Claimed: due again only after CLAIM_SECONDS, so that another worker does not send
         # it too, and a worker that dies while sending leaves it to the next.

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from warden.alerting import codes, sms
@@ -110,6 +111,20 @@ def test_a_code_is_tried_again_through_the_next_provider(settings, sender):
     assert [text["to"] for text in working.accepted] == [E164]
     assert PhoneCode.objects.get().sent_at is not None
     assert phone_code_confirm(contact_point=point, code=_texted(working)).is_verified
+
+
+def test_with_no_code_due_the_step_only_reads(settings, sender):
+    """It runs every second on every worker: with nothing to send or forget, it must not
+    write (on SQLite a write takes the one write lock, which the alerts being sent need)."""
+    point = _pending()
+    phone_code_request(contact_point=point, ip="192.0.2.1")
+    PhoneCode.objects.update(send_at=timezone.now() + timedelta(minutes=1))
+    with CaptureQueriesContext(connection) as queries:
+        assert codes.codes_send(lambda: sender) is False
+    statements = [query["sql"].lstrip().split()[0].upper() for query in queries]
+    assert statements and set(statements) == {"SELECT"}, statements
+    assert not any("FOR UPDATE" in query["sql"] for query in queries)
+    assert PhoneCode.objects.get().sent_at is None
 
 
 def test_without_a_provider_the_code_waits_and_says_why(settings, sender):
