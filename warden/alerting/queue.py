@@ -232,14 +232,13 @@ def record_results(
     released = {"lease_until": None, "leased_by": ""}
     with transaction.atomic(), connection.cursor() as cursor:
         fixed = {"state": "sent", "sent_at": db_moment(now), "provider": provider, "error": ""}
-        written = {"sent": _update(cursor, {**fixed, **released}, ["provider_ref"], sent, worker)}
+        recorded = _update(cursor, {**fixed, **released}, ["provider_ref"], sent, worker)
         fixed = {"state": "queued", "provider": provider}
-        written["queued"] = _update(
+        recorded |= _update(
             cursor, {**fixed, **released}, ["next_attempt_at", "error"], retry, worker
         )
         fixed = {"state": "failed", "provider": provider}
-        written["failed"] = _update(cursor, {**fixed, **released}, ["error"], failed, worker)
-        recorded = set().union(*written.values())
+        recorded |= _update(cursor, {**fixed, **released}, ["error"], failed, worker)
         unrecorded = [row[0] for row in attempts if row[0] not in recorded]
         if unrecorded:  # a lease lost, or a delivery removed: is it there still?
             recorded |= _existing(cursor, unrecorded)
