@@ -20,7 +20,12 @@ email address, so N people make N email deliveries), then measures in one run:
   the PostgreSQL server's processes on this machine, against the raw client's. On a shared
   machine the wall-clock shares move by +-20 % from run to run; these move much less and
   say who spends the time;
-- the peer: django-post-office queueing the same N emails and sending them to the same sink.
+- the peer: django-post-office queueing the same N emails and sending them to the same sink;
+- with ``--floor`` (PostgreSQL), the floor of this design for webhooks: the scratch database
+  loses every index and key that sending does not read (``floor_schema``) and the same
+  webhooks are sent again in batches of 1,000, against the raw client again. Left are the
+  writes the design makes for each delivery at the least (the claim's row version, the
+  recording's, the attempt), so the share measured then bounds what tuning can reach.
 
 The SMTP sink is Postfix's ``smtp-sink`` when installed (``apt-get install postfix``), else
 aiosmtpd in this process. Targets: creation at >= 50 % of the raw insert, hand-off at
@@ -28,6 +33,7 @@ aiosmtpd in this process. Targets: creation at >= 50 % of the raw insert, hand-o
 
     python bench/fanout.py [--people 100000 | --million] [--workers 2] [--skip-peer]
                            [--postgres | --database-url postgres://user@host:port/any]
+                           [--floor]
 
 Default: a fresh SQLite file in a temporary directory. ``--postgres`` starts a throw-away
 PostgreSQL cluster (durable defaults) on 127.0.0.1 and stops it afterwards;
@@ -67,6 +73,7 @@ SENDER = "warden@localhost"
 SAMPLE = 1000  # distinct pre-built messages the raw clients cycle through
 PEER_CHUNK = 2000
 WEBHOOKS_MAX = 100_000  # the default webhook audience: --people, up to this
+FLOOR_BATCH = 1000  # --floor: the larger batch, the cheaper a webhook (decisions/0006)
 
 
 # --- Infrastructure: database, sinks ---------------------------------------------------
@@ -427,6 +434,10 @@ class Figures:
     hook_blaster_s: float = 0.0
     hook_received: int = 0
     hook_latency: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    floor_dropped: list[str] = field(default_factory=list)
+    floor_handoff_s: float = 0.0
+    floor_blaster_s: float = 0.0
+    floor_received: int = 0
     worker_start_cpu: float = 0.0  # one worker's start, alone, in CPU seconds
     cpu: dict[str, Cpu] = field(default_factory=dict)  # email, email raw, webhook, ...
     peer_enqueue_s: float = 0.0
@@ -731,14 +742,9 @@ def settle(tmp: Path) -> float:
     return time.perf_counter() - started
 
 
-def measure_webhooks(figures: Figures, hooks: int, tmp: Path, author: Any) -> None:
-
-    from django.conf import settings
+def measure_webhooks(figures: Figures, hooks: int, tmp: Path, author: Any, floor: bool) -> None:
     from django.utils import timezone
 
-    from warden.alerting.models import Delivery
-    from warden.alerting.services import MessageText, message_create
-    from warden.alerting.transports.webhook import WebhookTransport
     from warden.people import crypto
     from warden.people.models import ContactPoint, Person
 
@@ -764,39 +770,125 @@ def measure_webhooks(figures: Figures, hooks: int, tmp: Path, author: Any) -> No
             ],
             batch_size=2000,
         )
-        message = message_create(
-            acting_user=author,
-            kind="notice",
-            people=ids,
-            texts={"en": MessageText("Webhook fan-out", "Bench message.")},
-        )
-        settings.WARDEN_ALERT_EMAIL_URLS, settings.WARDEN_ALERT_WEBHOOK_URLS = [], ["direct:"]
-        figures.hook_expand_s = expand_all()
-        figures.hooks = Delivery.objects.filter(message=message).count()
+        figures.hooks, figures.hook_expand_s, message = webhook_message(ids, author)
         step(f"handing off {figures.hooks:,} webhooks with {figures.workers} workers")
-        with figures.cpu.setdefault("webhook", Cpu()).measure():
-            figures.hook_handoff_wall_s = run_workers(figures.workers, tmp, WEBHOOK_URLS="direct:")
-        figures.hook_handoff_s = sending_window(message)
-        figures.hook_received = sink.received
+        (
+            figures.hook_handoff_s,
+            figures.hook_handoff_wall_s,
+            figures.hook_received,
+            figures.hook_blaster_s,
+        ) = hand_off_webhooks(figures, "webhook", message, sink, tmp)
         figures.hook_latency = latency(message)
-        step("raw HTTP client")
-        signer = WebhookTransport("direct:", name="bench", timeout=20, concurrency=1).signer
-        bodies = []
-        for out in samples(message, "webhook", SAMPLE):
-            body = out.body
-            webhook_id = f"delivery_{out.delivery_id}"
-            headers = {
-                "Content-Type": "application/json",
-                "webhook-id": webhook_id,
-                "webhook-timestamp": str(int(now.timestamp())),
-                "webhook-signature": signer.sign(webhook_id, now, body),
-            }
-            bodies.append((body.encode(), headers))
-        figures.hook_blaster_s, _sent = raw_client(
-            figures, "webhook raw", blast_webhooks, figures.hooks, sink.port, bodies
-        )
+        if floor:
+            figures.floor_dropped = floor_schema()
+            _count, _seconds, message = webhook_message(ids, author)
+            step(f"the floor: {figures.hooks:,} webhooks again, ALERT_BATCH={FLOOR_BATCH}")
+            (
+                figures.floor_handoff_s,
+                _wall,
+                figures.floor_received,
+                figures.floor_blaster_s,
+            ) = hand_off_webhooks(
+                figures, "webhook floor", message, sink, tmp, ALERT_BATCH=str(FLOOR_BATCH)
+            )
     finally:
         sink.stop()
+
+
+def webhook_message(ids: list[int], author: Any) -> tuple[int, float, Any]:
+    """A notice to the people ``ids``, expanded: (its deliveries, seconds, the message)."""
+    from django.conf import settings
+
+    from warden.alerting.models import Delivery
+    from warden.alerting.services import MessageText, message_create
+
+    message = message_create(
+        acting_user=author,
+        kind="notice",
+        people=ids,
+        texts={"en": MessageText("Webhook fan-out", "Bench message.")},
+    )
+    settings.WARDEN_ALERT_EMAIL_URLS, settings.WARDEN_ALERT_WEBHOOK_URLS = [], ["direct:"]
+    seconds = expand_all()
+    return Delivery.objects.filter(message=message).count(), seconds, message
+
+
+def hand_off_webhooks(
+    figures: Figures, kind: str, message: Any, sink: WebhookSink, tmp: Path, **env: str
+) -> tuple[float, float, int, float]:
+    """``message``'s webhooks handed off by the workers, then the raw client sending as
+    many; their CPU is counted as ``kind`` and ``kind raw``. Returns (Warden's sending
+    window, the same counting the workers' start, what the sink received from Warden, the
+    raw client's seconds)."""
+    from django.utils import timezone
+
+    from warden.alerting.models import Delivery
+    from warden.alerting.transports.webhook import WebhookTransport
+
+    count = Delivery.objects.filter(message=message).count()
+    before = sink.received
+    with figures.cpu.setdefault(kind, Cpu()).measure():
+        wall = run_workers(figures.workers, tmp, WEBHOOK_URLS="direct:", **env)
+    window = sending_window(message)
+    received = sink.received - before
+    step("raw HTTP client")
+    now = timezone.now()
+    signer = WebhookTransport("direct:", name="bench", timeout=20, concurrency=1).signer
+    bodies = []
+    for out in samples(message, "webhook", SAMPLE):
+        body = out.body
+        webhook_id = f"delivery_{out.delivery_id}"
+        headers = {
+            "Content-Type": "application/json",
+            "webhook-id": webhook_id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": signer.sign(webhook_id, now, body),
+        }
+        bodies.append((body.encode(), headers))
+    blaster, _sent = raw_client(figures, f"{kind} raw", blast_webhooks, count, sink.port, bodies)
+    return window, wall, received, blaster
+
+
+def floor_schema() -> list[str]:
+    """Drop from the scratch database what sending does not read: every index of the
+    deliveries but their key, the queue's (the claim) and the leases' (the sweep); the
+    attempts' index; the attempts' key to their delivery. What is left is what this design
+    writes for each webhook at the least: the claim's row version, the recording's, and an
+    attempt row. The product needs what is dropped (the console's counts, a person's
+    deliveries, receipts, one delivery per contact point, an attempt never outliving its
+    delivery), so the hand-off measured after this is a floor, not a configuration.
+    Returns the names dropped."""
+    from django.db import connection
+    from django.db.models import UniqueConstraint
+
+    from warden.alerting.models import Attempt, Delivery
+
+    kept = {"delivery_queue", "delivery_leases"}
+    statements = [
+        (index.name, f"DROP INDEX {connection.ops.quote_name(index.name)}")
+        for model in (Delivery, Attempt)
+        for index in model._meta.indexes
+        if index.name not in kept
+    ]
+    for model in (Delivery, Attempt):
+        table = connection.ops.quote_name(model._meta.db_table)
+        unique = [c for c in model._meta.constraints if isinstance(c, UniqueConstraint)]
+        statements += [
+            (c.name, f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(c.name)}")
+            for c in unique
+        ]
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Attempt._meta.db_table)
+        table = connection.ops.quote_name(Attempt._meta.db_table)
+        statements += [
+            (name, f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+            for name, info in constraints.items()
+            if info["foreign_key"] == (Delivery._meta.db_table, "id")
+        ]
+        for _name, sql in statements:
+            cursor.execute(sql)
+    analyze(connection)
+    return [name for name, _sql in statements]
 
 
 def measure_peer(figures: Figures, message: Any, sink: SmtpSink, tmp: Path) -> None:
@@ -887,7 +979,7 @@ def measure(args: argparse.Namespace, tmp: Path, sink: SmtpSink) -> Figures:
     if args.webhooks:
         step("letting the workers finish the publication's check-in round")
         figures.settle_s = settle(tmp)
-        measure_webhooks(figures, min(args.webhooks, args.people), tmp, author)
+        measure_webhooks(figures, min(args.webhooks, args.people), tmp, author, args.floor)
     report(figures)
     if not args.skip_peer:
         measure_peer(figures, message, sink, tmp)
@@ -948,6 +1040,20 @@ def report(f: Figures) -> None:
             f"p95 {p95:.1f} s, max {top:.1f} s"
         )
         _cpu_row(f, "webhook", f.hooks)
+    if f.floor_handoff_s:
+        print(
+            _row(
+                "  floor of this design (see --floor)",
+                f.floor_handoff_s,
+                f.floor_blaster_s,
+                ">= 70 %",
+            )
+        )
+        print(
+            f"    ALERT_BATCH={FLOOR_BATCH}; the sink received {f.floor_received:,}; "
+            f"dropped: {', '.join(f.floor_dropped)}"
+        )
+        _cpu_row(f, "webhook floor", f.hooks)
 
 
 def _cpu_row(f: Figures, kind: str, count: int) -> None:
@@ -1005,11 +1111,21 @@ def main() -> None:
         help="a PostgreSQL server to create a scratch database on",
     )
     parser.add_argument("--skip-peer", action="store_true", help="skip django-post-office")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="PostgreSQL: after the webhooks, drop every index and key that sending does not "
+        f"read and send them again in batches of {FLOOR_BATCH}, for the floor of this design",
+    )
     args = parser.parse_args()
     if args.million:
         args.people = 1_000_000
     if args.webhooks is None:
         args.webhooks = min(args.people, WEBHOOKS_MAX)
+    if args.floor and not (args.postgres or args.database_url):
+        parser.error("--floor needs PostgreSQL (--postgres or --database-url)")
+    if args.floor and not args.webhooks:
+        parser.error("--floor measures webhooks: do not pass --webhooks 0")
     sys.path.insert(0, str(ROOT))
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="warden-fanout-")))
