@@ -679,7 +679,7 @@ def raw_client(
 
 
 def measure_email(figures: Figures, sink: SmtpSink, tmp: Path, author: Any, approver: Any) -> Any:
-    from django.db.models import Count
+    from django.db.models import Count, Max
 
     from warden.alerting.models import Delivery, Message
     from warden.alerting.transports.email import build_email
@@ -702,7 +702,8 @@ def measure_email(figures: Figures, sink: SmtpSink, tmp: Path, author: Any, appr
     figures.sink_count = sink.count() - before
     deliveries = Delivery.objects.filter(message=message)
     figures.states = dict(deliveries.values_list("state").annotate(n=Count("id")))
-    last = max(deliveries.values_list("sent_at", flat=True).order_by("-sent_at")[:1], default=None)
+    # Max, not the first of an order: PostgreSQL puts a failed delivery's NULL first.
+    last = deliveries.aggregate(last=Max("sent_at"))["last"]
     figures.publish_to_last_s = (last - message.created_at).total_seconds() if last else 0.0
     figures.latency = latency(message)
     step("raw SMTP client")
