@@ -56,14 +56,14 @@ def codes_send(sender: Callable[[], Sender]) -> bool:
     expired = PhoneCode.objects.filter(expires_at__lte=now)
     if expired.exists():
         expired.delete()
-    if not PhoneCode.objects.filter(send_at__lte=now, expires_at__gt=now).exists():
+    pending = PhoneCode.objects.filter(send_at__lte=now, expires_at__gt=now)
+    if not pending.exists():
         return False
     with transaction.atomic():
         # Claimed: due again only after CLAIM_SECONDS, so that another worker does not send
         # it too, and a worker that dies while sending leaves it to the next.
         claimed = list(
-            PhoneCode.objects.select_for_update(skip_locked=True)
-            .filter(send_at__lte=now, expires_at__gt=now)
+            pending.select_for_update(skip_locked=True)
             .order_by("send_at", "id")
             .values_list("pk", flat=True)[:BATCH]
         )
@@ -75,11 +75,14 @@ def codes_send(sender: Callable[[], Sender]) -> bool:
         .select_related("contact_point__person")
         .order_by("id")
     )
+    if not due:  # another worker claimed them first
+        return False
     by_channel: dict[str, list[PhoneCode]] = {}
     for code in due:
         by_channel.setdefault(code.contact_point.channel, []).append(code)
+    worker_sender = sender()
     for channel, codes in by_channel.items():
-        available = [transport for transport, _clean in sender().providers(channel)]
+        available = [transport for transport, _clean in worker_sender.providers(channel)]
         if not available:
             for code in codes:
                 _record(code, Outcome.retry("no provider for this channel is available"), "")
@@ -90,10 +93,10 @@ def codes_send(sender: Callable[[], Sender]) -> bool:
             by_provider.setdefault(code.send_attempts % len(available), []).append(code)
         for index, group in sorted(by_provider.items()):
             transport = available[index]
-            outcomes = send_channel(transport, channel, group, sender())
+            outcomes = send_channel(transport, channel, group, worker_sender)
             for code, outcome in zip(group, outcomes, strict=True):
                 _record(code, outcome, transport.name)
-    return bool(due)
+    return True
 
 
 def send_channel(
