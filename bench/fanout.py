@@ -317,7 +317,8 @@ def postgres_cpu() -> float:
 
 @dataclass
 class Cpu:
-    """CPU seconds spent between ``start`` and ``stop``."""
+    """CPU seconds spent inside ``measure()`` blocks: the bench's children (workers, raw
+    clients) and the PostgreSQL server."""
 
     children: float = 0.0
     postgres: float = 0.0
